@@ -1,0 +1,109 @@
+# The same tests and demos are built against three copies of the event loop, the "variants":
+#   yours      labs/loop           the student's code, the only code a student edits
+#   reference  solutions/loop      the reference solution
+#   starter    <build>/starter/loop  generated afresh from solutions/loop by looplab-kit;
+#                                  every lab test must FAIL on it (a test that passes on a stub tests nothing)
+# Each lab adds its tests and demo with looplab_add_lab(); looplab_write_manifest() then tells
+# looplab-kit where every binary is.
+
+set(LOOPLAB_VARIANTS "yours;reference;starter" CACHE STRING "Which copies of the loop to build")
+set(LOOPLAB_TEST_TIMEOUT 10 CACHE STRING "Seconds one test case may run before it counts as hung")
+
+# looplab_loop_dir(<variant> <out-var>): where that variant's loop sources live.
+function(looplab_loop_dir variant out)
+  if(variant STREQUAL "yours")
+    set(${out} "${CMAKE_SOURCE_DIR}/labs/loop" PARENT_SCOPE)
+  elseif(variant STREQUAL "reference")
+    set(${out} "${CMAKE_SOURCE_DIR}/solutions/loop" PARENT_SCOPE)
+  elseif(variant STREQUAL "starter")
+    set(${out} "${CMAKE_BINARY_DIR}/starter/loop" PARENT_SCOPE)
+  else()
+    message(FATAL_ERROR "Unknown loop variant '${variant}' (use yours, reference or starter)")
+  endif()
+endfunction()
+
+# looplab_add_loop_variants(): one static library loop_<variant> per variant.
+function(looplab_add_loop_variants)
+  file(GLOB _solution_files CONFIGURE_DEPENDS
+       RELATIVE "${CMAKE_SOURCE_DIR}/solutions/loop"
+       "${CMAKE_SOURCE_DIR}/solutions/loop/*.hpp" "${CMAKE_SOURCE_DIR}/solutions/loop/*.cpp")
+  foreach(variant IN LISTS LOOPLAB_VARIANTS)
+    looplab_loop_dir(${variant} dir)
+    set(sources "")
+    foreach(f IN LISTS _solution_files)
+      list(APPEND sources "${dir}/${f}")
+    endforeach()
+    if(variant STREQUAL "starter")
+      _looplab_generate_starter("${sources}")
+    endif()
+    add_library(loop_${variant} STATIC ${sources})
+    # variant_<name> builds everything of one variant: ./looplab test builds the reference and
+    # the starter without touching yours, so a student's broken code cannot break the kit check.
+    add_custom_target(variant_${variant})
+    add_dependencies(variant_${variant} loop_${variant})
+    target_include_directories(loop_${variant} PUBLIC "${dir}")
+    target_link_libraries(loop_${variant} PUBLIC looplab_common)
+    if(variant STREQUAL "reference")
+      looplab_strict_warnings(loop_${variant})
+    else()
+      looplab_student_warnings(loop_${variant})  # stubs leave parameters unused
+    endif()
+  endforeach()
+endfunction()
+
+# The starter is derived from the solution on every build, so it can never go stale.
+function(_looplab_generate_starter outputs)
+  file(GLOB _inputs CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/solutions/loop/*")
+  add_custom_command(
+    OUTPUT ${outputs}
+    COMMAND looplab-kit starter --from "${CMAKE_SOURCE_DIR}/solutions/loop"
+                                --to "${CMAKE_BINARY_DIR}/starter/loop" --quiet
+    DEPENDS looplab-kit ${_inputs}
+    COMMENT "Generating the starter loop from solutions/loop"
+    VERBATIM)
+endfunction()
+
+# looplab_add_lab(NUMBER 01 SLUG callbacks TITLE "Callbacks and the ready queue"
+#                 TESTS <files...> DEMO <file>)
+# Builds lab<NN>_tests_<variant> and lab<NN>_demo_<variant> for every variant.
+function(looplab_add_lab)
+  cmake_parse_arguments(LAB "" "NUMBER;SLUG;TITLE;DEMO" "TESTS" ${ARGN})
+  math(EXPR number "${LAB_NUMBER}")   # JSON numbers take no leading zero
+  set(entry "{\"number\": ${number}, \"slug\": \"${LAB_SLUG}\", \"title\": \"${LAB_TITLE}\", \"dir\": \"${CMAKE_CURRENT_SOURCE_DIR}\"")
+  foreach(variant IN LISTS LOOPLAB_VARIANTS)
+    set(tests lab${LAB_NUMBER}_tests_${variant})
+    add_executable(${tests} ${LAB_TESTS})
+    target_link_libraries(${tests} PRIVATE loop_${variant} looplab_testing)
+    looplab_strict_warnings(${tests})
+    add_dependencies(variant_${variant} ${tests})
+    string(APPEND entry ", \"tests_${variant}\": \"$<TARGET_FILE:${tests}>\"")
+    if(LAB_DEMO)
+      set(demo lab${LAB_NUMBER}_demo_${variant})
+      add_executable(${demo} ${LAB_DEMO})
+      target_link_libraries(${demo} PRIVATE loop_${variant})
+      looplab_strict_warnings(${demo})
+      add_dependencies(variant_${variant} ${demo})
+      string(APPEND entry ", \"demo_${variant}\": \"$<TARGET_FILE:${demo}>\"")
+    endif()
+  endforeach()
+  string(APPEND entry "}")
+  set_property(GLOBAL APPEND PROPERTY LOOPLAB_LABS "${entry}")
+endfunction()
+
+# looplab_write_manifest(): <build>/looplab-manifest.json, read by looplab-kit.
+function(looplab_write_manifest)
+  get_property(labs GLOBAL PROPERTY LOOPLAB_LABS)
+  list(JOIN labs ",\n    " body)
+  file(GENERATE OUTPUT "${CMAKE_BINARY_DIR}/looplab-manifest.json" CONTENT
+"{
+  \"source_dir\": \"${CMAKE_SOURCE_DIR}\",
+  \"build_dir\": \"${CMAKE_BINARY_DIR}\",
+  \"variants\": \"${LOOPLAB_VARIANTS}\",
+  \"test_timeout\": ${LOOPLAB_TEST_TIMEOUT},
+  \"kit_tests\": \"$<TARGET_FILE:kit_tests>\",
+  \"labs\": [
+    ${body}
+  ]
+}
+")
+endfunction()

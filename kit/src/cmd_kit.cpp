@@ -1,0 +1,192 @@
+// cmd_kit.cpp: the commands about the kit itself: test (is the kit sound?), run and demo
+// (show a loop at work), validate-trace and starter (tools the build and CI use).
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "manifest.hpp"
+#include "process.hpp"
+#include "regions.hpp"
+#include "test_runner.hpp"
+#include "trace_check.hpp"
+
+namespace looplab::kit {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Counts the checks `./looplab test` makes; its last line reports them.
+struct Tally {
+    int passed = 0;
+    int failed = 0;
+    void add(bool ok, int count = 1) { (ok ? passed : failed) += count; }
+};
+
+RunnerOptions runner_options(const Manifest& manifest) {
+    RunnerOptions options;
+    options.timeout = std::chrono::seconds(manifest.test_timeout);
+    return options;
+}
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Prints each failed case of a suite that should have passed, with what went wrong.
+void print_failures(const SuiteResult& suite, const std::string& label) {
+    for (const auto& c : suite.cases) {
+        if (c.outcome == Outcome::passed) continue;
+        fmt::print("  FAILED {}: {} ({})\n", label, c.name, c.describe_failure);
+        std::istringstream details(c.details);
+        for (std::string line; std::getline(details, line);) fmt::print("      {}\n", line);
+    }
+}
+
+// The kit's own unit tests (the starter generator, the drift check, the trace writer, ...).
+void test_kit(const Manifest& manifest, Tally& tally) {
+    SuiteResult kit = run_suite(manifest.kit_tests, runner_options(manifest));
+    fmt::print("kit: {}/{} kit tests passed{}\n", kit.passed(), kit.total(), kit.error.empty() ? "" : " (" + kit.error + ")");
+    print_failures(kit, "kit");
+    tally.add(kit.error.empty() && kit.total() > 0 && kit.passed() == kit.total(), std::max(kit.total(), 1));
+}
+
+// labs/loop must equal solutions/loop outside the regions (a student's work inside them is fine).
+void test_drift(const KitPaths& paths, Tally& tally) {
+    auto drift = find_drift(paths.student_loop(), paths.solution_loop());
+    if (drift.empty()) {
+        fmt::print("drift: labs/loop matches solutions/loop outside the TODO regions\n");
+    } else {
+        fmt::print("drift: labs/loop differs from solutions/loop outside the TODO regions:\n");
+        for (const auto& d : drift) fmt::print("  {}\n", d.message);
+    }
+    tally.add(drift.empty());
+}
+
+// One lab: every test passes on the reference and fails on a freshly generated starter.
+void test_lab(const Lab& lab, const Manifest& manifest, Tally& tally) {
+    auto options = runner_options(manifest);
+    SuiteResult solution = run_suite(lab.tests.at("reference"), options);
+    SuiteResult starter = run_suite(lab.tests.at("starter"), options);
+    fmt::print("{}: solution {}/{} passed, starter {}/{} passed\n", lab.label(), solution.passed(),
+               solution.total(), starter.passed(), starter.total());
+    if (!solution.error.empty()) fmt::print("  the solution's tests did not run: {}\n", solution.error);
+    if (!starter.error.empty()) fmt::print("  the starter's tests did not run: {}\n", starter.error);
+    print_failures(solution, "on the solution");
+    for (const auto& c : starter.cases) {
+        if (c.outcome == Outcome::passed) {
+            fmt::print("  PASSES ON THE STARTER (so it tests nothing): {}\n", c.name);
+        }
+    }
+    bool ran = solution.error.empty() && starter.error.empty() && solution.total() > 0;
+    for (const auto& c : solution.cases) tally.add(ran && c.outcome == Outcome::passed);
+    for (const auto& c : starter.cases) tally.add(ran && c.outcome != Outcome::passed);
+    if (!ran || starter.total() != solution.total()) tally.add(false);
+}
+
+// Runs lab's demo on `variant`, writing its trace under build/traces. Returns the trace path,
+// or nothing when the demo failed (after printing why).
+std::optional<fs::path> run_demo(const KitPaths& paths, const Lab& lab, const std::string& variant, bool echo) {
+    auto demo = lab.demos.find(variant);
+    if (demo == lab.demos.end()) {
+        fmt::print("{} has no demo built for {}\n", lab.label(), variant);
+        return std::nullopt;
+    }
+    fs::create_directories(paths.traces());
+    fs::path trace = paths.traces() / fmt::format("lab{:02}-{}.json", lab.number, variant);
+    fs::remove(trace);
+    RunOptions options;
+    options.timeout = std::chrono::seconds(30);
+    RunResult result = run_process({demo->second.string(), trace.string()}, options);
+    if (echo || !result.exited_cleanly()) fmt::print("{}", result.output);
+    if (!result.exited_cleanly()) {
+        fmt::print("{} demo on {}: {}\n", lab.label(), variant, describe(result));
+        return std::nullopt;
+    }
+    return trace;
+}
+
+// Every lab's demo, run on the reference, must write a trace that follows the schema.
+void test_demo_trace(const KitPaths& paths, const Lab& lab, Tally& tally) {
+    auto trace = run_demo(paths, lab, "reference", false);
+    if (!trace) return tally.add(false);
+    TraceReport report = check_trace(read_file(*trace));
+    bool ok = report.problems.empty() && report.has_loop_thread && report.events > 0;
+    fmt::print("{} demo: trace {} ({} events, {} threads, {} callbacks)\n", lab.label(),
+               ok ? "follows the schema" : "BREAKS the schema", report.events, report.threads, report.callbacks);
+    for (const auto& problem : report.problems) fmt::print("  {}\n", problem);
+    if (!report.has_loop_thread) fmt::print("  no thread is named \"loop\"\n");
+    tally.add(ok);
+}
+
+}  // namespace
+
+int cmd_test(const KitPaths& paths) {
+    Manifest manifest = load_manifest(paths.manifest());
+    Tally tally;
+    test_kit(manifest, tally);
+    test_drift(paths, tally);
+    for (const Lab& lab : manifest.labs) test_lab(lab, manifest, tally);
+    for (const Lab& lab : manifest.labs) test_demo_trace(paths, lab, tally);
+    fmt::print("looplab: {} passed, {} failed\n", tally.passed, tally.failed);
+    return tally.failed == 0 ? 0 : 1;
+}
+
+int cmd_demo(const KitPaths& paths, int number, bool reference) {
+    Manifest manifest = load_manifest(paths.manifest());
+    const Lab* lab = find_lab(manifest, number);
+    if (!lab) {
+        fmt::print(stderr, "There is no lab {:02} in this build.\n", number);
+        return 1;
+    }
+    auto trace = run_demo(paths, *lab, reference ? "reference" : "yours", true);
+    if (!trace) return 1;
+    TraceReport report = check_trace(read_file(*trace));
+    fmt::print("\nTrace written to {} ({} events).\n", fs::relative(*trace, paths.root).string(), report.events);
+    for (const auto& problem : report.problems) fmt::print("  trace problem: {}\n", problem);
+    fmt::print("Open it in Perfetto (ui.perfetto.dev, \"Open trace file\") or chrome://tracing.\n");
+    return report.problems.empty() ? 0 : 1;
+}
+
+int cmd_run(const KitPaths& paths) {
+    fmt::print("The timeline viewer is not part of the kit yet; until it lands, `run` shows lab 01's demo\n"
+               "on the reference loop.\n\n");
+    return cmd_demo(paths, 1, /*reference=*/true);
+}
+
+int cmd_validate_trace(const std::string& file) {
+    if (!fs::exists(file)) {
+        fmt::print(stderr, "{}: no such file\n", file);
+        return 1;
+    }
+    TraceReport report = check_trace(read_file(file));
+    for (const auto& problem : report.problems) fmt::print("{}: {}\n", file, problem);
+    if (!report.problems.empty()) return 1;
+    fmt::print("{}: follows the looplab trace schema ({} events, {} threads, {} flows)\n", file, report.events,
+               report.threads, report.flows);
+    return 0;
+}
+
+int cmd_starter(const std::string& from, const std::string& to, bool check_only, bool quiet) {
+    if (!check_only) {
+        int written = write_starter(from, to);
+        if (!quiet) fmt::print("starter: wrote {} file(s) to {}\n", written, to);
+        return 0;
+    }
+    int stale = 0;
+    for (const auto& file : parse_folder(from)) {
+        if (read_file(fs::path(to) / file.name) != starter_text(file)) {
+            fmt::print("starter: {}/{} is not the starter generated from {}\n", to, file.name, from);
+            ++stale;
+        }
+    }
+    if (stale == 0 && !quiet) fmt::print("starter: {} is exactly the starter generated from {}\n", to, from);
+    if (stale > 0) fmt::print("Regenerate it with: looplab-kit starter --from {} --to {}\n", from, to);
+    return stale == 0 ? 0 : 1;
+}
+
+}  // namespace looplab::kit

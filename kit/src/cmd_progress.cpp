@@ -1,0 +1,237 @@
+// cmd_progress.cpp: the commands that run the labs' tests on the student's own loop:
+// status (a table), check (failures explained like a teacher would) and watch.
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "lab_docs.hpp"
+#include "manifest.hpp"
+#include "process.hpp"
+#include "regions.hpp"
+#include "test_runner.hpp"
+
+namespace looplab::kit {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int shown_in_full = 5;  // failures explained in detail; the rest are listed by name
+
+RunnerOptions runner_options(const Manifest& manifest) {
+    RunnerOptions options;
+    options.timeout = std::chrono::seconds(manifest.test_timeout);
+    return options;
+}
+
+// The student's regions, or none when their markers do not parse (check still runs the tests).
+std::vector<SourceFile> student_regions(const KitPaths& paths) {
+    try {
+        return parse_folder(paths.student_loop());
+    } catch (const RegionError& error) {
+        fmt::print("Note: {}\n\n", error.what());
+        return {};
+    }
+}
+
+// The region a failing test most likely points at: the stub it hit, or else the region whose
+// function the test's topic tag names (a test tagged [run_once] points at EventLoop::run_once).
+const Region* likely_region(const CaseResult& c, const std::vector<std::string>& tags,
+                            const std::vector<SourceFile>& files) {
+    if (auto target = not_implemented_target(c.details)) return find_region(files, target->target);
+    for (const auto& tag : tags) {
+        for (const auto& file : files) {
+            for (const auto& region : file.regions) {
+                auto colons = region.name.rfind("::");
+                std::string function = colons == std::string::npos ? region.name : region.name.substr(colons + 2);
+                if ("[" + function + "]" == tag) return &region;
+            }
+        }
+    }
+    return nullptr;
+}
+
+// "do X. See TUTORIAL.md#..." -> "do X.": the link is for the source file, not the terminal.
+std::string without_tutorial_link(const std::string& goal) {
+    auto see = goal.find(" See TUTORIAL.md");
+    return see == std::string::npos ? goal : goal.substr(0, see);
+}
+
+std::string relative_paths(std::string text, const fs::path& root) {
+    const std::string prefix = root.string() + "/";
+    for (auto at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at)) text.erase(at, prefix.size());
+    return text;
+}
+
+// What happened, in a sentence a student can act on.
+std::string what_happened(const CaseResult& c) {
+    if (auto target = not_implemented_target(c.details)) {
+        return fmt::format("it reached {}, which still throws not_implemented (the starter stub)", target->target);
+    }
+    switch (c.outcome) {
+        case Outcome::crashed: return c.describe_failure + ": often a dangling reference, or a Handle used after it was moved from";
+        case Outcome::timed_out: return c.describe_failure;
+        case Outcome::not_started: return "the test program did not start: " + c.describe_failure;
+        default: return "a check failed: the test's explanation and the values it saw are below";
+    }
+}
+
+void explain(const CaseResult& c, const std::vector<std::string>& tags, const std::vector<SourceFile>& files,
+             const fs::path& root) {
+    fmt::print("\n✗ {}\n", c.name);
+    fmt::print("  What happened: {}\n", what_happened(c));
+    if (const Region* region = likely_region(c, tags, files)) {
+        fmt::print("  Look at:       labs/loop/{}:{}  {}\n", region->file, region->begin_line, region->name);
+        fmt::print("                 ({})\n", without_tutorial_link(region->goal));
+    }
+    if (not_implemented_target(c.details)) return;  // the stub message says it all
+    std::istringstream details(relative_paths(c.details, root));
+    for (std::string line; std::getline(details, line);) fmt::print("    {}\n", line);
+}
+
+// Stubs still in the way, with how many tests each one stops: "where to start" for a student.
+void summarize_stubs(const std::vector<const CaseResult*>& failures) {
+    std::map<std::string, int> stopped_by;
+    for (const CaseResult* c : failures) {
+        if (auto target = not_implemented_target(c->details)) ++stopped_by[target->target];
+    }
+    if (stopped_by.empty()) return;
+    fmt::print("\nStill starter stubs (each throws not_implemented), with the tests each one stops:\n");
+    for (const auto& [name, count] : stopped_by) fmt::print("  {:<40} {} test(s)\n", name, count);
+}
+
+// Each test case's tags, by name: Catch2 lists the tags, then the cases carrying each one.
+std::map<std::string, std::vector<std::string>> case_tags(const fs::path& binary, const RunnerOptions& options) {
+    std::map<std::string, std::vector<std::string>> tags;
+    RunOptions run;
+    run.timeout = options.timeout;
+    RunResult listed = run_process({binary.string(), "--list-tags"}, run);
+    std::istringstream lines(listed.output);
+    for (std::string line; std::getline(lines, line);) {
+        auto open = line.find('['), close = line.find(']');
+        if (open == std::string::npos || close == std::string::npos || close < open) continue;
+        std::string tag = line.substr(open, close - open + 1);
+        CaseList cases = list_cases(binary, RunnerOptions{options.timeout, tag, 1, {}});
+        for (const auto& name : cases.names) tags[name].push_back(tag);
+    }
+    return tags;
+}
+
+int check_lab(const Lab& lab, const Manifest& manifest, const std::vector<SourceFile>& files, const fs::path& root) {
+    auto binary = lab.tests.find("yours");
+    if (binary == lab.tests.end()) {
+        fmt::print("{}: not built for your loop\n", lab.label());
+        return 1;
+    }
+    SuiteResult suite = run_suite(binary->second, runner_options(manifest));
+    if (!suite.error.empty()) {
+        fmt::print("{}: the tests could not run: {}\n", lab.label(), suite.error);
+        return 1;
+    }
+    auto tags = case_tags(binary->second, runner_options(manifest));
+    std::vector<const CaseResult*> failures;
+    for (const auto& c : suite.cases) {
+        if (c.outcome != Outcome::passed) failures.push_back(&c);
+    }
+    fmt::print("\n{}: {}/{} tests pass on your loop\n", lab.label(), suite.passed(), suite.total());
+    if (failures.empty()) return 0;
+    summarize_stubs(failures);
+    int shown = 0;
+    for (const CaseResult* c : failures) {
+        if (shown++ < shown_in_full) explain(*c, tags[c->name], files, root);
+    }
+    if (failures.size() > shown_in_full) {
+        fmt::print("\n...and {} more failing:\n", failures.size() - shown_in_full);
+        for (std::size_t i = shown_in_full; i < failures.size(); ++i) fmt::print("  ✗ {}\n", failures[i]->name);
+    }
+    return 1;
+}
+
+// The first lab that still has an unsolved region: where a student is probably working.
+int current_lab(const KitPaths& paths) {
+    int last = 1;
+    for (const auto& file : student_regions(paths)) {
+        for (const auto& region : file.regions) {
+            if (is_unsolved(region)) return region.lab;
+            last = std::max(last, region.lab);
+        }
+    }
+    return last;
+}
+
+}  // namespace
+
+int cmd_status(const KitPaths& paths) {
+    Manifest manifest = load_manifest(paths.manifest());
+    auto files = student_regions(paths);
+    fmt::print("{:<28} {:>14} {:>16}\n", "lab", "tests passing", "regions started");
+    for (const Lab& lab : manifest.labs) {
+        int regions = 0, started = 0;
+        for (const auto& file : files) {
+            for (const auto& region : file.regions) {
+                if (region.lab != lab.number) continue;
+                ++regions;
+                started += is_unsolved(region) ? 0 : 1;
+            }
+        }
+        std::string passing = "not built";
+        auto binary = lab.tests.find("yours");
+        if (binary != lab.tests.end() && fs::exists(binary->second)) {
+            SuiteResult suite = run_suite(binary->second, runner_options(manifest));
+            passing = suite.error.empty() ? fmt::format("{}/{}", suite.passed(), suite.total()) : "did not run";
+            if (suite.error.empty() && suite.total() > 0 && suite.passed() == suite.total()) passing += " done";
+        }
+        fmt::print("{:<28} {:>14} {:>16}\n", lab.label(), passing, fmt::format("{}/{}", started, regions));
+    }
+    fmt::print("\nNext: ./looplab check {}\n", current_lab(paths));
+    return 0;
+}
+
+int cmd_check(const KitPaths& paths, int number) {
+    Manifest manifest = load_manifest(paths.manifest());
+    if (!find_lab(manifest, number)) {
+        fmt::print(stderr, "There is no lab {:02} in this build.\n", number);
+        return 1;
+    }
+    auto files = student_regions(paths);
+    int failed_labs = 0;
+    for (const Lab& lab : manifest.labs) {
+        if (lab.number <= number) failed_labs += check_lab(lab, manifest, files, paths.root);
+    }
+    if (failed_labs == 0) {
+        fmt::print("\nAll tests of labs 01..{:02} pass on your loop. Well done!\n", number);
+        return 0;
+    }
+    fmt::print("\nFix the first failure above, then run ./looplab check {} again.\n"
+               "Stuck? ./looplab hint {} gives hints; ./looplab diff {} compares your regions with the reference.\n",
+               number, number, number);
+    return 1;
+}
+
+int cmd_watch(const KitPaths& paths, std::optional<int> lab) {
+    int number = lab ? *lab : current_lab(paths);
+    const std::string command = fmt::format("\"{}\" check {}", (paths.root / "looplab").string(), number);
+    auto snapshot = [&] {
+        std::map<std::string, fs::file_time_type> times;
+        for (const auto& entry : fs::recursive_directory_iterator(paths.root / "labs")) {
+            if (entry.is_regular_file()) times[entry.path().string()] = entry.last_write_time();
+        }
+        return times;
+    };
+    auto seen = snapshot();
+    while (true) {
+        int status = std::system(command.c_str());
+        (void)status;  // check prints its own verdict; watch carries on either way
+        fmt::print("\nwatching labs/ for changes to run check {} again (Ctrl-C to stop) ...\n", number);
+        std::fflush(stdout);
+        while (snapshot() == seen) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        seen = snapshot();
+    }
+}
+
+}  // namespace looplab::kit

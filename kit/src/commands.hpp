@@ -1,0 +1,30 @@
+// commands.hpp: one function per ./looplab command. Each returns the process exit code:
+// 0 when all is well, 1 when something the user should look at failed.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "kit_paths.hpp"
+
+namespace looplab::kit {
+
+// --- the kit itself (cmd_kit.cpp) ---------------------------------------------------------
+int cmd_test(const KitPaths& paths);
+int cmd_run(const KitPaths& paths);
+int cmd_demo(const KitPaths& paths, int lab, bool reference);
+int cmd_validate_trace(const std::string& file);
+int cmd_starter(const std::string& from, const std::string& to, bool check_only, bool quiet);
+
+// --- the student's progress (cmd_progress.cpp) ------------------------------------------
+int cmd_status(const KitPaths& paths);
+int cmd_check(const KitPaths& paths, int lab);
+int cmd_watch(const KitPaths& paths, std::optional<int> lab);
+
+// --- the student's regions (cmd_regions.cpp) ----------------------------------------------
+int cmd_hint(const KitPaths& paths, int lab);
+int cmd_diff(const KitPaths& paths, int lab);
+int cmd_heal(const KitPaths& paths, int lab, bool force, bool assume_yes);
+int cmd_reset(const KitPaths& paths, int lab, bool assume_yes);
+
+}  // namespace looplab::kit

@@ -1,0 +1,20 @@
+// kit_paths.hpp: where everything is, given the repository root and the build folder.
+#pragma once
+
+#include <filesystem>
+
+namespace looplab::kit {
+
+struct KitPaths {
+    std::filesystem::path root;   // the repository (where ./looplab is)
+    std::filesystem::path build;  // the build folder (build/default)
+
+    std::filesystem::path student_loop() const { return root / "labs" / "loop"; }
+    std::filesystem::path solution_loop() const { return root / "solutions" / "loop"; }
+    std::filesystem::path starter_loop() const { return build / "starter" / "loop"; }  // made by the build
+    std::filesystem::path manifest() const { return build / "looplab-manifest.json"; }
+    std::filesystem::path traces() const { return build / "traces"; }
+    std::filesystem::path backups() const { return root / ".looplab" / "backups"; }
+};
+
+}  // namespace looplab::kit

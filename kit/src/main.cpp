@@ -1,0 +1,85 @@
+// main.cpp: looplab-kit's command line. ./looplab installs and builds, then runs this with
+// --root and --build; each subcommand is one function in commands.hpp.
+#include <exception>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.hpp"
+
+namespace {
+
+using looplab::kit::KitPaths;
+
+// Adds the lab number argument N, checked to be a lab-like number.
+CLI::Option* add_lab(CLI::App* command, int& lab) {
+    return command->add_option("N", lab, "the lab number, e.g. 1")->required()->check(CLI::Range(1, 99));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"looplab-kit: the tool behind ./looplab (run ./looplab --help for the commands)"};
+    app.require_subcommand(1);
+    KitPaths paths{".", "build/default"};
+    app.add_option("--root", paths.root, "the repository");
+    app.add_option("--build", paths.build, "the build folder");
+
+    int lab = 0;
+    bool yes = false, force = false, reference = false, check_only = false, quiet = false;
+    std::optional<int> watch_lab;
+    std::string from, to, trace_file;
+
+    auto* test = app.add_subcommand("test", "check the kit: kit tests, every lab on the solution and on a fresh starter");
+    auto* run = app.add_subcommand("run", "run the built-in demo");
+    auto* status = app.add_subcommand("status", "your progress per lab");
+    auto* check = app.add_subcommand("check", "run lab N's tests and every earlier lab's on your loop");
+    add_lab(check, lab);
+    auto* hint = app.add_subcommand("hint", "lab N's hints and TODO regions");
+    add_lab(hint, lab);
+    auto* diff = app.add_subcommand("diff", "your regions of lab N beside the reference");
+    add_lab(diff, lab);
+    auto* heal = app.add_subcommand("heal", "fill the unsolved regions of labs 1..N from the reference");
+    add_lab(heal, lab);
+    heal->add_flag("--force", force, "also replace regions you have worked on (asks first)");
+    heal->add_flag("--yes,-y", yes, "answer yes to the question");
+    auto* reset = app.add_subcommand("reset", "put lab N's starter regions back");
+    add_lab(reset, lab);
+    reset->add_flag("--yes,-y", yes, "answer yes to the question");
+    auto* watch = app.add_subcommand("watch", "re-run check whenever a file under labs/ changes");
+    watch->add_option("N", watch_lab, "the lab (default: the first one with unsolved regions)")->check(CLI::Range(1, 99));
+    auto* demo = app.add_subcommand("demo", "run lab N's demo on your loop and write its trace");
+    add_lab(demo, lab);
+    demo->add_flag("--reference", reference, "run it on the reference loop instead");
+    auto* validate = app.add_subcommand("validate-trace", "check a trace file against the schema");
+    validate->add_option("FILE", trace_file, "the trace")->required();
+    auto* starter = app.add_subcommand("starter", "derive the starter loop from the solution");
+    starter->add_option("--from", from, "the solution folder")->required();
+    starter->add_option("--to", to, "where the starter goes")->required();
+    starter->add_flag("--check", check_only, "write nothing; fail if --to differs from a fresh starter");
+    starter->add_flag("--quiet", quiet, "print nothing when all is well");
+
+    CLI11_PARSE(app, argc, argv);
+
+    using namespace looplab::kit;
+    try {
+        if (*test) return cmd_test(paths);
+        if (*run) return cmd_run(paths);
+        if (*status) return cmd_status(paths);
+        if (*check) return cmd_check(paths, lab);
+        if (*hint) return cmd_hint(paths, lab);
+        if (*diff) return cmd_diff(paths, lab);
+        if (*heal) return cmd_heal(paths, lab, force, yes);
+        if (*reset) return cmd_reset(paths, lab, yes);
+        if (*watch) return cmd_watch(paths, watch_lab);
+        if (*demo) return cmd_demo(paths, lab, reference);
+        if (*validate) return cmd_validate_trace(trace_file);
+        if (*starter) return cmd_starter(from, to, check_only, quiet);
+    } catch (const std::exception& error) {
+        fmt::print(stderr, "looplab: {}\n", error.what());
+        return 1;
+    }
+    return 2;
+}

@@ -1,0 +1,114 @@
+// The trace recorder (labs/common/trace.hpp) and the schema check (kit/src/trace_check.hpp):
+// what the recorder writes must follow labs/common/TRACE_SCHEMA.md, and the check must catch
+// a trace that does not.
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "looplab_catch.hpp"
+#include "trace.hpp"
+#include "trace_check.hpp"
+
+namespace trace = looplab::trace;
+using looplab::kit::check_trace;
+
+namespace {
+
+// Records a tiny session on this thread: one named thread, one callback with a flow into it.
+std::string record_small_session(const std::string& callback_name) {
+    trace::start();
+    trace::set_thread_name("loop");
+    std::uint64_t flow = trace::start_flow("call_soon");
+    {
+        trace::Span span(trace::Category::callback, callback_name);
+        trace::flow_end(flow, "call_soon");
+    }
+    trace::counter("ready queue", "length", 3);
+    trace::instant(trace::Category::timer, "fired", "timer #1");
+    trace::stop();
+    return trace::to_json();
+}
+
+}  // namespace
+
+TEST_CASE("The recorder writes a trace that follows the schema", "[kit][trace]") {
+    auto report = check_trace(record_small_session("tick"));
+    CAPTURE(report.problems);
+    REQUIRE(report.problems.empty());
+    CHECK(report.has_loop_thread);
+    CHECK(report.callbacks == 1);
+    CHECK(report.flows == 1);
+}
+
+TEST_CASE("Names with quotes, backslashes and newlines survive as valid JSON", "[kit][trace]") {
+    const std::string name = "say \"hi\"\\\n\tnow";
+    auto doc = nlohmann::json::parse(record_small_session(name));
+    bool found = false;
+    for (const auto& e : doc["traceEvents"]) found = found || (e.value("cat", "") == "callback" && e["name"] == name);
+    REQUIRE(found);
+}
+
+TEST_CASE("Nothing is recorded while no session is running", "[kit][trace]") {
+    trace::start();
+    trace::stop();
+    { trace::Span span(trace::Category::callback, "after stop"); }
+    auto doc = nlohmann::json::parse(trace::to_json());
+    for (const auto& e : doc["traceEvents"]) CHECK(e.value("ph", "") == "M");
+}
+
+TEST_CASE("Each thread records into its own lane, with its own name", "[kit][trace]") {
+    trace::start();
+    trace::set_thread_name("loop");
+    std::thread worker([] {
+        trace::set_thread_name("executor-0");
+        trace::Span span(trace::Category::executor, "job");
+    });
+    worker.join();
+    trace::stop();
+    auto doc = nlohmann::json::parse(trace::to_json());
+    int executor_tid = -1, job_tid = -2;
+    for (const auto& e : doc["traceEvents"]) {
+        if (e["ph"] == "M" && e["args"]["name"] == "executor-0") executor_tid = e["tid"];
+        if (e.value("cat", "") == "executor") job_tid = e["tid"];
+    }
+    CHECK(executor_tid == job_tid);
+}
+
+TEST_CASE("An enclosing span is written before the spans inside it", "[kit][trace]") {
+    trace::start();
+    {
+        trace::Span outer(trace::Category::iteration, "run_once");
+        trace::Span inner(trace::Category::callback, "cb");
+    }
+    trace::stop();
+    auto doc = nlohmann::json::parse(trace::to_json());
+    std::vector<std::string> order;
+    for (const auto& e : doc["traceEvents"]) {
+        if (e["ph"] == "X") order.push_back(e["name"]);
+    }
+    REQUIRE(order == std::vector<std::string>{"run_once", "cb"});
+}
+
+TEST_CASE("The schema check rejects what the viewer could not read", "[kit][trace]") {
+    SECTION("text that is not JSON") {
+        CHECK_FALSE(check_trace("{\"traceEvents\": [").problems.empty());
+    }
+    SECTION("a document without a traceEvents array") {
+        CHECK_FALSE(check_trace(R"({"events": []})").problems.empty());
+    }
+    SECTION("an event with a category outside the schema") {
+        auto report = check_trace(
+            R"({"traceEvents":[{"ph":"X","cat":"mystery","name":"a","pid":1,"tid":1,"ts":0,"dur":1}]})");
+        REQUIRE(report.problems.size() == 1);
+        CHECK(report.problems[0].find("mystery") != std::string::npos);
+    }
+    SECTION("a complete event without a duration") {
+        CHECK_FALSE(check_trace(R"({"traceEvents":[{"ph":"X","cat":"callback","name":"a","pid":1,"tid":1,"ts":0}]})")
+                        .problems.empty());
+    }
+    SECTION("a flow that ends without starting") {
+        CHECK_FALSE(check_trace(R"({"traceEvents":[{"ph":"f","cat":"flow","name":"call_soon","pid":1,"tid":1,"ts":0,"id":7,"bp":"e"}]})")
+                        .problems.empty());
+    }
+}

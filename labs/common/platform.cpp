@@ -1,0 +1,29 @@
+// platform.cpp: the real clock and the real sleep.
+#include "platform.hpp"
+
+namespace looplab {
+
+TimePoint RealPlatform::now() const {
+    return std::chrono::time_point_cast<Duration>(Clock::now());
+}
+
+void RealPlatform::wait(std::optional<Duration> timeout) {
+    std::unique_lock lock(mutex_);
+    auto woken = [this] { return woken_; };
+    if (!timeout) {
+        woken_cv_.wait(lock, woken);
+    } else if (timeout->count() > 0) {
+        woken_cv_.wait_for(lock, *timeout, woken);
+    }
+    woken_ = false;  // this wait consumed every wake-up so far: they all asked for the same thing
+}
+
+void RealPlatform::wake() {
+    {
+        std::lock_guard lock(mutex_);
+        woken_ = true;
+    }
+    woken_cv_.notify_one();
+}
+
+}  // namespace looplab

@@ -1,0 +1,46 @@
+// platform.hpp: what the event loop needs from the world outside it, a clock and a way to
+// sleep until there is work. Tests swap in a virtual platform, so no test ever really sleeps.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+
+namespace looplab {
+
+using Clock = std::chrono::steady_clock;  // monotonic, like Python's time.monotonic()
+using Duration = std::chrono::nanoseconds;
+using TimePoint = std::chrono::time_point<Clock, Duration>;
+
+// The loop's view of time and waiting (asyncio keeps these in the loop and its selector).
+class Platform {
+  public:
+    virtual ~Platform() = default;
+
+    // The loop's current time. Monotonic: never goes backwards.
+    virtual TimePoint now() const = 0;
+
+    // Called on the loop thread only. Blocks until wake() is called or `timeout` has passed;
+    // std::nullopt means "no deadline: sleep until woken". A wake() that came before this call
+    // makes it return at once, so a wake-up is never lost.
+    virtual void wait(std::optional<Duration> timeout) = 0;
+
+    // Thread-safe: may be called from any thread. Ends the current or the next wait().
+    virtual void wake() = 0;
+};
+
+// The real thing: the steady clock, and a condition variable to sleep on.
+class RealPlatform final : public Platform {
+  public:
+    TimePoint now() const override;
+    void wait(std::optional<Duration> timeout) override;
+    void wake() override;
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable woken_cv_;
+    bool woken_ = false;  // guarded by mutex_; set by wake(), consumed by wait()
+};
+
+}  // namespace looplab

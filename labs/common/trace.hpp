@@ -1,0 +1,105 @@
+// trace.hpp: the recorder that lets a student watch their own loop. The loop calls it from
+// kit-owned lines (never from inside a TODO region), so students write no trace code at all.
+//
+// Output is Chrome Trace Event Format JSON ({"traceEvents": [...]}), which Perfetto and the
+// looplab viewer open as is. The schema (thread names, categories, phases) is documented in
+// labs/common/TRACE_SCHEMA.md; the viewer and the benchmarks rely on those names.
+//
+// Cost: each thread appends to its own buffer, so recording takes no lock. With LOOPLAB_TRACE=0
+// every LOOPLAB_TRACE_* macro expands to nothing and the recorder is compiled out.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#ifndef LOOPLAB_TRACE
+#define LOOPLAB_TRACE 1
+#endif
+
+namespace looplab::trace {
+
+// The `cat` field of an event. Names are part of the schema: extend, never rename.
+enum class Category : std::uint8_t {
+    callback,   // X: one callback run by the loop
+    step,       // X: one step of a coroutine task
+    executor,   // X: one job on an executor worker thread
+    wait,       // X: the loop blocked, waiting for work or a deadline
+    iteration,  // X: one loop iteration (run_once), enclosing its wait and its callbacks
+    task,       // b/e: a task's whole lifetime, id = task id
+    flow,       // s/f: cause and effect (call_soon -> callback, submit -> job -> resume)
+    queue,      // C: the ready queue's length
+    timer,      // i: a timer scheduled, fired or cancelled
+    future,     // i: a future completed
+};
+std::string_view category_name(Category category);
+
+using Clock = std::chrono::steady_clock;
+
+// Is a recording session running? Cheap (one relaxed atomic load): check it before building
+// an expensive event name.
+bool enabled();
+
+// Starts a session: forgets earlier events and sets time zero. Stops a running one first.
+// Call while no other thread is recording (before the loop runs, after executors are joined).
+void start();
+// Stops recording; events are kept until the next start().
+void stop();
+// Writes every thread's events as one JSON document. Same threading rule as start().
+// Throws std::runtime_error when the file cannot be written.
+void write_json(const std::filesystem::path& path);
+std::string to_json();
+
+// Names the calling thread in the trace ("loop", "executor-0", ...). Works before start() too.
+void set_thread_name(std::string_view name);
+
+// A fresh id for a flow or an async span (unique within the process).
+std::uint64_t new_id();
+
+// The events themselves. All take the calling thread as the event's thread and do nothing
+// when no session is running.
+void complete(Category cat, std::string_view name, Clock::time_point begin, Clock::time_point end,
+              std::string_view arg_name = {}, std::int64_t arg_value = 0);
+void instant(Category cat, std::string_view name, std::string_view detail = {});
+void counter(std::string_view name, std::string_view series, std::int64_t value);
+void async_begin(Category cat, std::uint64_t id, std::string_view name);
+void async_end(Category cat, std::uint64_t id, std::string_view name);
+void flow_begin(std::uint64_t id, std::string_view name);  // 's': the cause, inside the current span
+void flow_end(std::uint64_t id, std::string_view name);    // 'f': the effect, binds to the enclosing span
+// Starts a flow here with a fresh id and returns it; returns 0 (no flow) when not recording.
+std::uint64_t start_flow(std::string_view name);
+
+// Records one X event for the lifetime of the object: the span of a callback, step or wait.
+class Span {
+  public:
+    Span(Category cat, std::string_view name, std::string_view arg_name = {}, std::int64_t arg_value = 0);
+    ~Span();
+    Span(const Span&) = delete;
+    Span& operator=(const Span&) = delete;
+
+  private:
+    bool active_;
+    Category cat_;
+    std::string name_;
+    std::string_view arg_name_;
+    std::int64_t arg_value_;
+    Clock::time_point begin_;
+};
+
+}  // namespace looplab::trace
+
+#if LOOPLAB_TRACE
+// LOOPLAB_TRACE_SPAN(variable, category, name...): a Span named `variable` until the scope ends.
+#define LOOPLAB_TRACE_SPAN(var, ...) ::looplab::trace::Span var{__VA_ARGS__}
+// LOOPLAB_TRACE_EVENT(call): runs ::looplab::trace::call only while a session is recording.
+#define LOOPLAB_TRACE_EVENT(...) \
+    (::looplab::trace::enabled() ? (void)(::looplab::trace::__VA_ARGS__) : (void)0)
+// LOOPLAB_TRACE_START_FLOW(name): a new flow's id, or 0 when not recording.
+#define LOOPLAB_TRACE_START_FLOW(name) ::looplab::trace::start_flow(name)
+#else
+#define LOOPLAB_TRACE_START_FLOW(name) std::uint64_t{0}
+#define LOOPLAB_TRACE_SPAN(var, ...) ((void)0)
+#define LOOPLAB_TRACE_EVENT(...) ((void)0)
+#endif

@@ -1,0 +1,44 @@
+// handle.hpp: a callback the loop has been asked to run, which can still be cancelled.
+// Python: the asyncio.Handle that loop.call_soon() returns.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace looplab {
+
+class EventLoop;
+
+// A Handle is a shared reference: copies refer to the same scheduled callback, so the caller
+// can keep one to cancel() while the loop's ready queue holds another.
+class Handle {
+  public:
+    Handle() = default;  // refers to nothing; only assignment makes it useful
+
+    // Prevents the callback from running, if it has not run yet. Cancelling twice, or after
+    // the callback ran, does nothing. Also drops the callback at once, so whatever it
+    // captured is freed now rather than when the loop next reaches it.
+    void cancel();
+    bool cancelled() const;
+
+    const std::string& name() const;  // for error messages and the trace
+    explicit operator bool() const { return state_ != nullptr; }
+
+  private:
+    friend class EventLoop;
+
+    struct State {
+        std::function<void()> callback;
+        std::string name;
+        bool cancelled = false;
+        std::uint64_t trace_flow = 0;  // links call_soon to the run in the trace (0: not traced)
+    };
+
+    explicit Handle(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+    std::shared_ptr<State> state_;
+};
+
+}  // namespace looplab

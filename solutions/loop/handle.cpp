@@ -1,0 +1,25 @@
+// handle.cpp: cancelling a scheduled callback.
+#include "handle.hpp"
+
+#include "not_implemented.hpp"
+
+namespace looplab {
+
+void Handle::cancel() {
+    // TODO(lab 01) Handle::cancel: mark the handle cancelled and drop its callback. See TUTORIAL.md#lab-01-callbacks-and-the-ready-queue
+    if (!state_) return;  // an empty handle refers to nothing to cancel
+    state_->cancelled = true;
+    state_->callback = nullptr;  // frees what the callback captured, as asyncio does
+    // END TODO(lab 01)
+}
+
+bool Handle::cancelled() const {
+    return state_ && state_->cancelled;
+}
+
+const std::string& Handle::name() const {
+    static const std::string nameless = "(empty handle)";
+    return state_ ? state_->name : nameless;
+}
+
+}  // namespace looplab
