@@ -7,7 +7,9 @@
 # looplab-kit where every binary is.
 
 set(LOOPLAB_VARIANTS "yours;reference;starter" CACHE STRING "Which copies of the loop to build")
-set(LOOPLAB_TEST_TIMEOUT 10 CACHE STRING "Seconds one test case may run before it counts as hung")
+# The tests use a virtual clock and finish in milliseconds, so a case still running after this
+# long is stuck (an endless loop or a deadlock), and a student should not wait long to hear it.
+set(LOOPLAB_TEST_TIMEOUT 5 CACHE STRING "Seconds one test case may run before it counts as hung")
 
 # looplab_loop_dir(<variant> <out-var>): where that variant's loop sources live.
 function(looplab_loop_dir variant out)

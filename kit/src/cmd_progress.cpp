@@ -81,8 +81,24 @@ std::string what_happened(const CaseResult& c) {
     }
 }
 
+// Prints a test's output indented; a long one (a test that printed megabytes) keeps its
+// first lines and its last ones, where Catch2 reports the failure.
+void print_details(const std::string& details) {
+    constexpr std::size_t head = 5, tail = 25;
+    std::vector<std::string> lines;
+    std::istringstream in(details);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (lines.size() > head + tail && i == head) {
+            fmt::print("    [... {} lines cut ...]\n", lines.size() - head - tail);
+            i = lines.size() - tail;
+        }
+        fmt::print("    {}\n", lines[i]);
+    }
+}
+
 void explain(const CaseResult& c, const std::vector<std::string>& tags, const std::vector<SourceFile>& files,
-             const fs::path& root) {
+             const fs::path& root, const fs::path& binary) {
     fmt::print("\n✗ {}\n", c.name);
     fmt::print("  What happened: {}\n", what_happened(c));
     if (const Region* region = likely_region(c, tags, files)) {
@@ -90,8 +106,10 @@ void explain(const CaseResult& c, const std::vector<std::string>& tags, const st
         fmt::print("                 ({})\n", without_tutorial_link(region->goal));
     }
     if (not_implemented_target(c.details)) return;  // the stub message says it all
-    std::istringstream details(relative_paths(c.details, root));
-    for (std::string line; std::getline(details, line);) fmt::print("    {}\n", line);
+    print_details(relative_paths(c.details, root));
+    if (c.outcome == Outcome::crashed || c.outcome == Outcome::timed_out) {
+        fmt::print("  Run it alone (e.g. under gdb): {} {}\n", fs::relative(binary, root).string(), test_spec_for(c.name));
+    }
 }
 
 // Stubs still in the way, with how many tests each one stops: "where to start" for a student.
@@ -128,6 +146,8 @@ int check_lab(const Lab& lab, const Manifest& manifest, const std::vector<Source
         fmt::print("{}: not built for your loop\n", lab.label());
         return 1;
     }
+    fmt::print("Running {}'s tests on your loop ...\n", lab.label());
+    std::fflush(stdout);
     SuiteResult suite = run_suite(binary->second, runner_options(manifest));
     if (!suite.error.empty()) {
         fmt::print("{}: the tests could not run: {}\n", lab.label(), suite.error);
@@ -143,7 +163,7 @@ int check_lab(const Lab& lab, const Manifest& manifest, const std::vector<Source
     summarize_stubs(failures);
     int shown = 0;
     for (const CaseResult* c : failures) {
-        if (shown++ < shown_in_full) explain(*c, tags[c->name], files, root);
+        if (shown++ < shown_in_full) explain(*c, tags[c->name], files, root, binary->second);
     }
     if (failures.size() > shown_in_full) {
         fmt::print("\n...and {} more failing:\n", failures.size() - shown_in_full);
