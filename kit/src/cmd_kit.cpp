@@ -1,5 +1,6 @@
 // cmd_kit.cpp: the commands about the kit itself: test (is the kit sound?), run and demo
 // (show a loop at work), validate-trace and starter (tools the build and CI use).
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -146,7 +147,7 @@ int cmd_demo(const KitPaths& paths, int number, bool reference) {
     auto trace = run_demo(paths, *lab, reference ? "reference" : "yours", true);
     if (!trace) return 1;
     TraceReport report = check_trace(read_file(*trace));
-    fmt::print("\nTrace written to {} ({} events).\n", fs::relative(*trace, paths.root).string(), report.events);
+    fmt::print("\nChecked {}: {} events.\n", fs::relative(*trace, paths.root).string(), report.events);
     for (const auto& problem : report.problems) fmt::print("  trace problem: {}\n", problem);
     fmt::print("Open it in Perfetto (ui.perfetto.dev, \"Open trace file\") or chrome://tracing.\n");
     return report.problems.empty() ? 0 : 1;
@@ -155,7 +156,14 @@ int cmd_demo(const KitPaths& paths, int number, bool reference) {
 int cmd_run(const KitPaths& paths) {
     fmt::print("The timeline viewer is not part of the kit yet; until it lands, `run` shows lab 01's demo\n"
                "on the reference loop.\n\n");
-    return cmd_demo(paths, 1, /*reference=*/true);
+    int status = cmd_demo(paths, 1, /*reference=*/true);
+    if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
+        fmt::print("\nNo display here (neither DISPLAY nor WAYLAND_DISPLAY is set). The trace file is your\n"
+                   "picture: copy it to a machine with a browser and open it in Perfetto. The viewer, when it\n"
+                   "lands, will also save a screenshot without a display: xvfb-run -a ./looplab run --screenshot F.\n");
+    }
+    fmt::print("\nNext: ./looplab test checks the kit; ./looplab check 1 starts lab 01 on your own loop.\n");
+    return status;
 }
 
 int cmd_validate_trace(const std::string& file) {

@@ -2,6 +2,7 @@
 // status (a table), check (failures explained like a teacher would) and watch.
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <cstdlib>
 #include <map>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "grading.hpp"
 #include "lab_docs.hpp"
 #include "manifest.hpp"
 #include "process.hpp"
@@ -146,7 +148,7 @@ int check_lab(const Lab& lab, const Manifest& manifest, const std::vector<Source
         fmt::print("{}: not built for your loop\n", lab.label());
         return 1;
     }
-    fmt::print("Running {}'s tests on your loop ...\n", lab.label());
+    fmt::print("Running the tests of {} on your loop ...\n", lab.label());
     std::fflush(stdout);
     SuiteResult suite = run_suite(binary->second, runner_options(manifest));
     if (!suite.error.empty()) {
@@ -167,7 +169,9 @@ int check_lab(const Lab& lab, const Manifest& manifest, const std::vector<Source
     }
     if (failures.size() > shown_in_full) {
         fmt::print("\n...and {} more failing:\n", failures.size() - shown_in_full);
-        for (std::size_t i = shown_in_full; i < failures.size(); ++i) fmt::print("  ✗ {}\n", failures[i]->name);
+        for (std::size_t i = shown_in_full; i < failures.size(); ++i) {
+            fmt::print("  ✗ {}  ({})\n", failures[i]->name, failures[i]->describe_failure);
+        }
     }
     return 1;
 }
@@ -231,6 +235,34 @@ int cmd_check(const KitPaths& paths, int number) {
                "Stuck? ./looplab hint {} gives hints; ./looplab diff {} compares your regions with the reference.\n",
                number, number, number);
     return 1;
+}
+
+int cmd_grade(const KitPaths& paths, const std::string& json_path) {
+    Manifest manifest = load_manifest(paths.manifest());
+    std::vector<std::pair<const Lab*, SuiteResult>> results;
+    int passed = 0, total = 0;
+    for (const Lab& lab : manifest.labs) {
+        auto binary = lab.tests.find("yours");
+        SuiteResult suite;
+        if (binary == lab.tests.end() || !fs::exists(binary->second)) {
+            suite.error = "your loop did not compile, so these tests could not run";
+        } else {
+            suite = run_suite(binary->second, runner_options(manifest));
+        }
+        fmt::print("{}: {}/{} passed{}\n", lab.label(), suite.passed(), suite.total(),
+                   suite.error.empty() ? "" : " (" + suite.error + ")");
+        passed += suite.passed();
+        total += suite.total();
+        results.emplace_back(&lab, std::move(suite));
+    }
+    fmt::print("grade: {} of {} tests pass\n", passed, total);
+    if (!json_path.empty()) {
+        fs::path out(json_path);
+        if (out.has_parent_path()) fs::create_directories(out.parent_path());
+        std::ofstream(out) << gradescope_results(results).dump(2) << "\n";
+        fmt::print("Gradescope results written to {}\n", json_path);
+    }
+    return 0;
 }
 
 int cmd_watch(const KitPaths& paths, std::optional<int> lab) {

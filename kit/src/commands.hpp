@@ -20,6 +20,8 @@ int cmd_starter(const std::string& from, const std::string& to, bool check_only,
 int cmd_status(const KitPaths& paths);
 int cmd_check(const KitPaths& paths, int lab);
 int cmd_watch(const KitPaths& paths, std::optional<int> lab);
+// Runs every lab on the student's loop; with a path, also writes Gradescope's results.json.
+int cmd_grade(const KitPaths& paths, const std::string& json_path);
 
 // --- the student's regions (cmd_regions.cpp) ----------------------------------------------
 int cmd_hint(const KitPaths& paths, int lab);

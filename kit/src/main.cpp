@@ -53,6 +53,9 @@ int main(int argc, char** argv) {
     auto* demo = app.add_subcommand("demo", "run lab N's demo on your loop and write its trace");
     add_lab(demo, lab);
     demo->add_flag("--reference", reference, "run it on the reference loop instead");
+    std::string grade_json;
+    auto* grade = app.add_subcommand("grade", "run every lab's tests on the student's loop, for a grade");
+    grade->add_option("--json", grade_json, "also write Gradescope's results.json here");
     auto* validate = app.add_subcommand("validate-trace", "check a trace file against the schema");
     validate->add_option("FILE", trace_file, "the trace")->required();
     auto* starter = app.add_subcommand("starter", "derive the starter loop from the solution");
@@ -75,6 +78,7 @@ int main(int argc, char** argv) {
         if (*reset) return cmd_reset(paths, lab, yes);
         if (*watch) return cmd_watch(paths, watch_lab);
         if (*demo) return cmd_demo(paths, lab, reference);
+        if (*grade) return cmd_grade(paths, grade_json);
         if (*validate) return cmd_validate_trace(trace_file);
         if (*starter) return cmd_starter(from, to, check_only, quiet);
     } catch (const std::exception& error) {
