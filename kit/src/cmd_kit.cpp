@@ -1,5 +1,6 @@
 // cmd_kit.cpp: the commands about the kit itself: test (is the kit sound?), run and demo
 // (show a loop at work), validate-trace and starter (tools the build and CI use).
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -89,6 +90,26 @@ void test_lab(const Lab& lab, const Manifest& manifest, Tally& tally) {
     if (!ran || starter.total() != solution.total()) tally.add(false);
 }
 
+// Every test of a lab carries its lab's tag ([lab01]) and names at least one TODO region of that
+// lab by tag ([run_once]): that is how ./looplab check points a student at the code to look at.
+void test_lab_tags(const KitPaths& paths, const Lab& lab, const Manifest& manifest, Tally& tally) {
+    auto solution = parse_folder(paths.solution_loop());
+    auto tags = list_case_tags(lab.tests.at("reference"), runner_options(manifest));
+    const std::string lab_tag = fmt::format("[lab{:02}]", lab.number);
+    std::vector<std::string> untagged;
+    for (const auto& [name, case_tags] : tags) {
+        bool has_lab = std::find(case_tags.begin(), case_tags.end(), lab_tag) != case_tags.end();
+        auto regions = regions_tagged(solution, case_tags);
+        bool names_region = std::any_of(regions.begin(), regions.end(),
+                                        [&](const Region* r) { return r->lab == lab.number; });
+        if (!has_lab || !names_region) untagged.push_back(name);
+    }
+    if (untagged.empty() && !tags.empty()) return tally.add(true);
+    fmt::print("  these tests lack the tag {} or a tag naming one of the lab's TODO regions:\n", lab_tag);
+    for (const auto& name : untagged) fmt::print("    {}\n", name);
+    tally.add(false);
+}
+
 // Runs lab's demo on `variant`, writing its trace under build/traces. Returns the trace path,
 // or nothing when the demo failed (after printing why).
 std::optional<fs::path> run_demo(const KitPaths& paths, const Lab& lab, const std::string& variant, bool echo) {
@@ -117,7 +138,7 @@ void test_demo_trace(const KitPaths& paths, const Lab& lab, Tally& tally) {
     if (!trace) return tally.add(false);
     TraceReport report = check_trace(read_file(*trace));
     bool ok = report.problems.empty() && report.has_loop_thread && report.events > 0;
-    fmt::print("{} demo: trace {} ({} events, {} threads, {} callbacks)\n", lab.label(),
+    fmt::print("{} demo: trace {} ({} events, {} thread(s), {} callbacks)\n", lab.label(),
                ok ? "follows the schema" : "BREAKS the schema", report.events, report.threads, report.callbacks);
     for (const auto& problem : report.problems) fmt::print("  {}\n", problem);
     if (!report.has_loop_thread) fmt::print("  no thread is named \"loop\"\n");
@@ -131,7 +152,10 @@ int cmd_test(const KitPaths& paths) {
     Tally tally;
     test_kit(manifest, tally);
     test_drift(paths, tally);
-    for (const Lab& lab : manifest.labs) test_lab(lab, manifest, tally);
+    for (const Lab& lab : manifest.labs) {
+        test_lab(lab, manifest, tally);
+        test_lab_tags(paths, lab, manifest, tally);
+    }
     for (const Lab& lab : manifest.labs) test_demo_trace(paths, lab, tally);
     fmt::print("looplab: {} passed, {} failed\n", tally.passed, tally.failed);
     return tally.failed == 0 ? 0 : 1;

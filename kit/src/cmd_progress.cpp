@@ -41,21 +41,15 @@ std::vector<SourceFile> student_regions(const KitPaths& paths) {
     }
 }
 
-// The region a failing test most likely points at: the stub it hit, or else the region whose
-// function the test's topic tag names (a test tagged [run_once] points at EventLoop::run_once).
-const Region* likely_region(const CaseResult& c, const std::vector<std::string>& tags,
-                            const std::vector<SourceFile>& files) {
-    if (auto target = not_implemented_target(c.details)) return find_region(files, target->target);
-    for (const auto& tag : tags) {
-        for (const auto& file : files) {
-            for (const auto& region : file.regions) {
-                auto colons = region.name.rfind("::");
-                std::string function = colons == std::string::npos ? region.name : region.name.substr(colons + 2);
-                if ("[" + function + "]" == tag) return &region;
-            }
-        }
+// The regions a failing test points at: the stub it hit, or else the regions its tags name
+// (a test tagged [run_once] points at EventLoop::run_once).
+std::vector<const Region*> likely_regions(const CaseResult& c, const std::vector<std::string>& tags,
+                                          const std::vector<SourceFile>& files) {
+    if (auto target = not_implemented_target(c.details)) {
+        const Region* stub = find_region(files, target->target);
+        return stub ? std::vector<const Region*>{stub} : std::vector<const Region*>{};
     }
-    return nullptr;
+    return regions_tagged(files, tags);
 }
 
 // "do X. See TUTORIAL.md#..." -> "do X.": the link is for the source file, not the terminal.
@@ -103,9 +97,11 @@ void explain(const CaseResult& c, const std::vector<std::string>& tags, const st
              const fs::path& root, const fs::path& binary) {
     fmt::print("\n✗ {}\n", c.name);
     fmt::print("  What happened: {}\n", what_happened(c));
-    if (const Region* region = likely_region(c, tags, files)) {
-        fmt::print("  Look at:       labs/loop/{}:{}  {}\n", region->file, region->begin_line, region->name);
+    const char* label = "  Look at:       ";
+    for (const Region* region : likely_regions(c, tags, files)) {
+        fmt::print("{}labs/loop/{}:{}  {}\n", label, region->file, region->begin_line, region->name);
         fmt::print("                 ({})\n", without_tutorial_link(region->goal));
+        label = "  or at:         ";
     }
     if (not_implemented_target(c.details)) return;  // the stub message says it all
     print_details(relative_paths(c.details, root));
@@ -114,32 +110,24 @@ void explain(const CaseResult& c, const std::vector<std::string>& tags, const st
     }
 }
 
-// Stubs still in the way, with how many tests each one stops: "where to start" for a student.
-void summarize_stubs(const std::vector<const CaseResult*>& failures) {
+// The lab's regions that are still starter code, with how many failing tests stop at each
+// stub: "where to start" for a student.
+void summarize_unsolved(int lab, const std::vector<const CaseResult*>& failures, const std::vector<SourceFile>& files) {
     std::map<std::string, int> stopped_by;
     for (const CaseResult* c : failures) {
         if (auto target = not_implemented_target(c->details)) ++stopped_by[target->target];
     }
-    if (stopped_by.empty()) return;
-    fmt::print("\nStill starter stubs (each throws not_implemented), with the tests each one stops:\n");
-    for (const auto& [name, count] : stopped_by) fmt::print("  {:<40} {} test(s)\n", name, count);
-}
-
-// Each test case's tags, by name: Catch2 lists the tags, then the cases carrying each one.
-std::map<std::string, std::vector<std::string>> case_tags(const fs::path& binary, const RunnerOptions& options) {
-    std::map<std::string, std::vector<std::string>> tags;
-    RunOptions run;
-    run.timeout = options.timeout;
-    RunResult listed = run_process({binary.string(), "--list-tags"}, run);
-    std::istringstream lines(listed.output);
-    for (std::string line; std::getline(lines, line);) {
-        auto open = line.find('['), close = line.find(']');
-        if (open == std::string::npos || close == std::string::npos || close < open) continue;
-        std::string tag = line.substr(open, close - open + 1);
-        CaseList cases = list_cases(binary, RunnerOptions{options.timeout, tag, 1, {}});
-        for (const auto& name : cases.names) tags[name].push_back(tag);
+    bool header = false;
+    for (const auto& file : files) {
+        for (const auto& region : file.regions) {
+            if (region.lab != lab || !is_unsolved(region)) continue;
+            if (!header) fmt::print("\nRegions of lab {:02} still holding starter code:\n", lab);
+            header = true;
+            auto stopped = stopped_by.find(region.name);
+            fmt::print("  labs/loop/{}:{:<5} {:<36} {}\n", region.file, region.begin_line, region.name,
+                       stopped == stopped_by.end() ? "" : fmt::format("stops {} test(s)", stopped->second));
+        }
     }
-    return tags;
 }
 
 int check_lab(const Lab& lab, const Manifest& manifest, const std::vector<SourceFile>& files, const fs::path& root) {
@@ -155,14 +143,14 @@ int check_lab(const Lab& lab, const Manifest& manifest, const std::vector<Source
         fmt::print("{}: the tests could not run: {}\n", lab.label(), suite.error);
         return 1;
     }
-    auto tags = case_tags(binary->second, runner_options(manifest));
+    auto tags = list_case_tags(binary->second, runner_options(manifest));
     std::vector<const CaseResult*> failures;
     for (const auto& c : suite.cases) {
         if (c.outcome != Outcome::passed) failures.push_back(&c);
     }
     fmt::print("\n{}: {}/{} tests pass on your loop\n", lab.label(), suite.passed(), suite.total());
     if (failures.empty()) return 0;
-    summarize_stubs(failures);
+    summarize_unsolved(lab.number, failures, files);
     int shown = 0;
     for (const CaseResult* c : failures) {
         if (shown++ < shown_in_full) explain(*c, tags[c->name], files, root, binary->second);
@@ -194,6 +182,7 @@ int cmd_status(const KitPaths& paths) {
     Manifest manifest = load_manifest(paths.manifest());
     auto files = student_regions(paths);
     fmt::print("{:<28} {:>14} {:>16}\n", "lab", "tests passing", "regions started");
+    std::optional<int> next;  // the first lab whose tests do not all pass yet
     for (const Lab& lab : manifest.labs) {
         int regions = 0, started = 0;
         for (const auto& file : files) {
@@ -210,9 +199,14 @@ int cmd_status(const KitPaths& paths) {
             passing = suite.error.empty() ? fmt::format("{}/{}", suite.passed(), suite.total()) : "did not run";
             if (suite.error.empty() && suite.total() > 0 && suite.passed() == suite.total()) passing += " done";
         }
+        if (!next && passing.find("done") == std::string::npos) next = lab.number;
         fmt::print("{:<28} {:>14} {:>16}\n", lab.label(), passing, fmt::format("{}/{}", started, regions));
     }
-    fmt::print("\nNext: ./looplab check {}\n", current_lab(paths));
+    if (next) {
+        fmt::print("\nNext: ./looplab check {}\n", *next);
+    } else {
+        fmt::print("\nEvery lab's tests pass on your loop.\n");
+    }
     return 0;
 }
 
@@ -231,9 +225,13 @@ int cmd_check(const KitPaths& paths, int number) {
         fmt::print("\nAll tests of labs 01..{:02} pass on your loop. Well done!\n", number);
         return 0;
     }
-    fmt::print("\nFix the first failure above, then run ./looplab check {} again.\n"
-               "Stuck? ./looplab hint {} gives hints; ./looplab diff {} compares your regions with the reference.\n",
-               number, number, number);
+    if (std::getenv("LOOPLAB_WATCH")) {
+        fmt::print("\nFix the first failure above and save: watch runs the tests again.\n");
+    } else {
+        fmt::print("\nFix the first failure above, then run ./looplab check {} again.\n", number);
+    }
+    fmt::print("Stuck? ./looplab hint {} gives hints; ./looplab diff {} compares your regions with the reference.\n",
+               number, number);
     return 1;
 }
 
@@ -267,7 +265,8 @@ int cmd_grade(const KitPaths& paths, const std::string& json_path) {
 
 int cmd_watch(const KitPaths& paths, std::optional<int> lab) {
     int number = lab ? *lab : current_lab(paths);
-    const std::string command = fmt::format("\"{}\" check {}", (paths.root / "looplab").string(), number);
+    // LOOPLAB_WATCH tells check it runs under watch, so it says "save" rather than "run again".
+    const std::string command = fmt::format("LOOPLAB_WATCH=1 \"{}\" check {}", (paths.root / "looplab").string(), number);
     auto snapshot = [&] {
         std::map<std::string, fs::file_time_type> times;
         for (const auto& entry : fs::recursive_directory_iterator(paths.root / "labs")) {

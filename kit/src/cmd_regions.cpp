@@ -58,10 +58,31 @@ bool lab_exists(const KitPaths& paths, int lab) {
     return false;
 }
 
+// The terminal's width (./looplab passes it as COLUMNS); wide when unknown, e.g. in a pipe.
 int terminal_width() {
     const char* columns = std::getenv("COLUMNS");
     int width = columns ? std::atoi(columns) : 0;
-    return width >= 60 ? width : 120;
+    return width >= 60 ? width : 160;
+}
+
+void print_restore(const fs::path& backup, const KitPaths& paths) {
+    auto relative = fs::relative(backup, paths.root).string();
+    fmt::print("Your files as they were are in {}/\nTo put them back: cp {}/* labs/loop/\n", relative, relative);
+}
+
+// Healed code uses the reference's names for the loop's state. A student whose state region
+// differs (other member names) gets a warning, because the healed code may not compile.
+void warn_about_state(const std::vector<SourceFile>& student, const std::vector<SourceFile>& solution, int lab) {
+    for (const auto& file : student) {
+        for (const auto& region : file.regions) {
+            const Region* reference = find_region(solution, region.name);
+            if (region.lab > lab || region.is_function() || is_unsolved(region) || !reference) continue;
+            if (reference->body == region.body) continue;
+            fmt::print("Note: your region '{}' (labs/loop/{}:{}) differs from the reference, and healed code uses\n"
+                       "the reference's names. If the build now fails, compare them: ./looplab diff {}\n",
+                       region.name, region.file, region.begin_line, region.lab);
+        }
+    }
 }
 
 void print_changes(const std::vector<RegionChange>& changes) {
@@ -123,7 +144,7 @@ int cmd_heal(const KitPaths& paths, int lab, bool force, bool assume_yes) {
         }
     }
     if (changes.empty() && worked_on.empty()) {
-        fmt::print("Nothing to heal: every region of labs 01..{:02} already has your work in it.\n"
+        fmt::print("Nothing to heal: every region of labs 01..{:02} already has code in it (yours, or healed).\n"
                    "(./looplab heal {} --force also replaces regions you have worked on.)\n", lab, lab);
         return 0;
     }
@@ -139,8 +160,9 @@ int cmd_heal(const KitPaths& paths, int lab, bool force, bool assume_yes) {
     }
     fs::path backup = backup_folder(paths.student_loop(), paths.backups(), fmt::format("heal-{:02}", lab));
     write_files(paths.student_loop(), apply_heal(student, solution, changes));
-    fmt::print("Healed {} region(s). Your files as they were are in {}\n", changes.size(),
-               fs::relative(backup, paths.root).string());
+    fmt::print("Healed {} region(s) with the reference's code.\n", changes.size());
+    print_restore(backup, paths);
+    warn_about_state(student, solution, lab);
     return 0;
 }
 
@@ -158,8 +180,8 @@ int cmd_reset(const KitPaths& paths, int lab, bool assume_yes) {
     if (!confirm("Reset them? (a backup is made first)", assume_yes)) return 1;
     fs::path backup = backup_folder(paths.student_loop(), paths.backups(), fmt::format("reset-{:02}", lab));
     write_files(paths.student_loop(), apply_reset(student, changes));
-    fmt::print("Reset {} region(s). Your files as they were are in {}\n", changes.size(),
-               fs::relative(backup, paths.root).string());
+    fmt::print("Reset {} region(s) to their starter code.\n", changes.size());
+    print_restore(backup, paths);
     return 0;
 }
 

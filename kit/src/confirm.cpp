@@ -18,7 +18,9 @@ bool confirm(std::string_view question, bool assume_yes) {
         return false;
     }
     auto first = answer.find_first_not_of(" \t");
-    return first != std::string::npos && (answer[first] == 'y' || answer[first] == 'Y');
+    bool yes = first != std::string::npos && (answer[first] == 'y' || answer[first] == 'Y');
+    if (!yes) fmt::print("Nothing changed.\n");
+    return yes;
 }
 
 }  // namespace looplab::kit

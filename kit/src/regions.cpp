@@ -598,4 +598,18 @@ fs::path backup_folder(const fs::path& loop_dir, const fs::path& backup_root, st
     return folder;
 }
 
+std::vector<const Region*> regions_tagged(const std::vector<SourceFile>& files, const std::vector<std::string>& tags) {
+    std::vector<const Region*> found;
+    for (const auto& tag : tags) {
+        for (const auto& file : files) {
+            for (const auto& region : file.regions) {
+                auto colons = region.name.rfind("::");
+                std::string function = colons == std::string::npos ? region.name : region.name.substr(colons + 2);
+                if ("[" + function + "]" == tag) found.push_back(&region);
+            }
+        }
+    }
+    return found;
+}
+
 }  // namespace looplab::kit

@@ -63,6 +63,10 @@ std::vector<SourceFile> parse_folder(const std::filesystem::path& dir);
 const Region* find_region(const SourceFile& file, std::string_view region_name);
 const Region* find_region(const std::vector<SourceFile>& files, std::string_view region_name);
 
+// The regions named by a test's tags: the tag [run_once] names the region of EventLoop::run_once
+// (a tag matches the part of a region's name after its last "::", or the whole name).
+std::vector<const Region*> regions_tagged(const std::vector<SourceFile>& files, const std::vector<std::string>& tags);
+
 // The file's text again, with "\n" line endings.
 std::string render(const SourceFile& file);
 // A copy of `file` with one region's body replaced; later regions' line numbers follow.

@@ -11,6 +11,7 @@
 #include <deque>
 #include <mutex>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 namespace looplab::kit {
@@ -301,6 +302,24 @@ std::optional<NotImplemented> not_implemented_target(std::string_view output) {
       return NotImplemented{std::stoi(match.str(1)), match.str(2)};
   }
   return std::nullopt;
+}
+
+// Catch2 prints one line per tag ("  3  [run_once]"); each tag is then listed on its own.
+std::map<std::string, std::vector<std::string>> list_case_tags(const std::filesystem::path& binary,
+                                                               const RunnerOptions& options) {
+  std::map<std::string, std::vector<std::string>> tags;
+  RunOptions run;
+  run.timeout = options.timeout;
+  RunResult listed = run_process({binary.string(), "--list-tags"}, run);
+  std::istringstream lines(listed.output);
+  for (std::string line; std::getline(lines, line);) {
+    auto open = line.find('['), close = line.find(']');
+    if (open == std::string::npos || close == std::string::npos || close < open) continue;
+    std::string tag = line.substr(open, close - open + 1);
+    CaseList cases = list_cases(binary, RunnerOptions{options.timeout, tag, 1, {}});
+    for (const auto& name : cases.names) tags[name].push_back(tag);
+  }
+  return tags;
 }
 
 }  // namespace looplab::kit

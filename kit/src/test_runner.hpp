@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +50,11 @@ struct CaseList {
 
 // The names of the test cases the program has (hidden ones only if the filter selects them).
 CaseList list_cases(const std::filesystem::path& binary, const RunnerOptions& options);
+
+// Each test case's tags, by case name ("[lab01]", "[run_once]", ...): Catch2 lists its tags,
+// then the cases carrying each one. Empty when the program cannot list them.
+std::map<std::string, std::vector<std::string>> list_case_tags(const std::filesystem::path& binary,
+                                                               const RunnerOptions& options);
 
 // Runs one test case in a process of its own and classifies the result. Never throws for
 // anything the test program does.

@@ -2,8 +2,8 @@
 // call_soon, so every iteration runs exactly one step of each, in FIFO order, and the trace
 // shows the loop thread, one span per iteration, and an arrow from each call_soon to its run.
 //
-//   ./looplab view 1               (runs this on your loop and opens the trace)
-//   lab01_demo_yours [trace.json]  (just writes the trace)
+//   ./looplab demo 1               runs this on your loop; the trace goes to build/default/traces/
+//   lab01_demo_yours [trace.json]  the program itself (default trace file: ./lab01-trace.json)
 #include <cstdio>
 #include <exception>
 #include <stdexcept>

@@ -50,7 +50,7 @@ bool contains(const std::string& text, const std::string& part) {
 }  // namespace
 
 TEST_CASE("an exception escaping a callback is handed to the exception handler with its context",
-          "[lab01][exceptions]") {
+          "[lab01][run_handle][call_exception_handler]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<looplab::ExceptionContext> reports;
@@ -83,7 +83,7 @@ TEST_CASE("an exception escaping a callback is handed to the exception handler w
     }
 }
 
-TEST_CASE("the callbacks after a failing one still run", "[lab01][exceptions]") {
+TEST_CASE("the callbacks after a failing one still run", "[lab01][run_handle]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<std::string> log;
@@ -102,7 +102,7 @@ TEST_CASE("the callbacks after a failing one still run", "[lab01][exceptions]") 
     REQUIRE(log == std::vector<std::string>{"before", "handler: Exception in callback boom", "after"});
 }
 
-TEST_CASE("a callback that throws something other than a std::exception is reported too", "[lab01][exceptions]") {
+TEST_CASE("a callback that throws something other than a std::exception is reported too", "[lab01][run_handle]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<looplab::ExceptionContext> reports;
@@ -132,7 +132,7 @@ TEST_CASE("a callback that throws something other than a std::exception is repor
     }
 }
 
-TEST_CASE("the default exception handler writes the message and what() to std::cerr", "[lab01][exceptions]") {
+TEST_CASE("the default exception handler writes the message and what() to std::cerr", "[lab01][call_exception_handler]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<std::string> log;
@@ -161,7 +161,7 @@ TEST_CASE("the default exception handler writes the message and what() to std::c
     }
 }
 
-TEST_CASE("an exception handler that throws is reported and the loop keeps running", "[lab01][exceptions]") {
+TEST_CASE("an exception handler that throws is reported and the loop keeps running", "[lab01][call_exception_handler]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<std::string> log;
@@ -200,7 +200,7 @@ TEST_CASE("an exception handler that throws is reported and the loop keeps runni
     }
 }
 
-TEST_CASE("setting an empty exception handler restores the default one", "[lab01][exceptions]") {
+TEST_CASE("setting an empty exception handler restores the default one", "[lab01][set_exception_handler][call_exception_handler]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     int custom_calls = 0;

@@ -39,7 +39,7 @@ std::vector<std::string> describe_waits(const std::vector<std::optional<looplab:
 
 }  // namespace
 
-TEST_CASE("call_soon runs callbacks in the order they were scheduled", "[lab01][call_soon]") {
+TEST_CASE("call_soon runs callbacks in the order they were scheduled", "[lab01][call_soon][run_once]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<std::string> log;
@@ -72,7 +72,7 @@ TEST_CASE("call_soon only schedules: the callback waits until the loop runs", "[
     }
 }
 
-TEST_CASE("a cancelled callback is skipped and the callbacks around it still run", "[lab01][cancel]") {
+TEST_CASE("a cancelled callback is skipped and the callbacks around it still run", "[lab01][run_once][cancel]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<std::string> log;
@@ -133,7 +133,7 @@ TEST_CASE("cancelling a handle twice or after its callback ran is harmless", "[l
     }
 }
 
-TEST_CASE("a callback may cancel its own handle while it runs", "[lab01][cancel]") {
+TEST_CASE("a callback may cancel its own handle while it runs", "[lab01][run_handle]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     auto state = std::make_shared<std::string>("state the callback captured");
@@ -215,7 +215,7 @@ TEST_CASE("a callback that reschedules itself runs once per iteration so the loo
     }
 }
 
-TEST_CASE("the wait step does not block when callbacks are ready or a stop is pending", "[lab01][wait]") {
+TEST_CASE("the wait step does not block when callbacks are ready or a stop is pending", "[lab01][wait_timeout][run_once]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<std::string> log;
@@ -237,7 +237,7 @@ TEST_CASE("the wait step does not block when callbacks are ready or a stop is pe
     }
 }
 
-TEST_CASE("the wait step sleeps until woken when nothing is ready and no stop is pending", "[lab01][wait]") {
+TEST_CASE("the wait step sleeps until woken when nothing is ready and no stop is pending", "[lab01][wait_timeout]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
 

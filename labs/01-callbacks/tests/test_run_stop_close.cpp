@@ -55,7 +55,7 @@ std::vector<std::string> describe_waits(const std::vector<std::optional<looplab:
 
 }  // namespace
 
-TEST_CASE("run_forever runs iterations until a callback calls stop", "[lab01][run_forever]") {
+TEST_CASE("run_forever runs iterations until a callback calls stop", "[lab01][run_forever][stop]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<std::string> log;
@@ -84,7 +84,7 @@ TEST_CASE("run_forever runs iterations until a callback calls stop", "[lab01][ru
     }
 }
 
-TEST_CASE("stop inside a callback ends run_forever after the current iteration", "[lab01][stop]") {
+TEST_CASE("stop inside a callback ends run_forever after the current iteration", "[lab01][run_forever][run_once]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<std::string> log;
@@ -114,7 +114,7 @@ TEST_CASE("stop inside a callback ends run_forever after the current iteration",
     }
 }
 
-TEST_CASE("stop before run_forever makes it run exactly one iteration", "[lab01][stop]") {
+TEST_CASE("stop before run_forever makes it run exactly one iteration", "[lab01][run_forever]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<std::string> log;
@@ -140,7 +140,7 @@ TEST_CASE("stop before run_forever makes it run exactly one iteration", "[lab01]
 }
 
 TEST_CASE("stop only ends the run it was called in: the next run_forever keeps going until stop is called again",
-          "[lab01][stop]") {
+          "[lab01][run_forever]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<std::string> log;
@@ -168,7 +168,7 @@ TEST_CASE("stop only ends the run it was called in: the next run_forever keeps g
     REQUIRE(log == std::vector<std::string>{"A (calls stop)", "B", "C", "D (calls stop)"});
 }
 
-TEST_CASE("is_running is true inside a callback and false before and after run_forever", "[lab01][is_running]") {
+TEST_CASE("is_running is true inside a callback and false before and after run_forever", "[lab01][is_running][run_forever]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<bool> observed;
@@ -234,7 +234,7 @@ TEST_CASE("run_forever leaves the loop not running when an iteration throws so i
     CAPTURE(error);
 
     SECTION("the platform's error comes out of run_forever") {
-        REQUIRE_THAT(error, Catch::Matchers::StartsWith("the loop went to sleep with no deadline"));
+        REQUIRE_THAT(error, Catch::Matchers::StartsWith("the loop asked to wait with no deadline"));
     }
     SECTION("the loop is no longer running") {
         REQUIRE_FALSE(loop.is_running());
@@ -247,7 +247,7 @@ TEST_CASE("run_forever leaves the loop not running when an iteration throws so i
     }
 }
 
-TEST_CASE("a closed loop refuses new work with the error Event loop is closed", "[lab01][close]") {
+TEST_CASE("a closed loop refuses new work with the error Event loop is closed", "[lab01][check_closed][call_soon][run_forever]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
 

@@ -27,8 +27,9 @@ class VirtualPlatform final : public Platform {
         }
         if (!timeout) {
             throw std::logic_error(
-                "the loop went to sleep with no deadline and nothing can wake it: it would hang forever "
-                "(is a callback missing from the ready queue, or did stop() not end run_forever?)");
+                "the loop asked to wait with no deadline, and nothing can wake it: on a real machine it "
+                "would hang here. The wait step's timeout must be zero while callbacks are ready or a "
+                "stop is pending (see wait_timeout).");
         }
         if (*timeout > Duration::zero()) now_ += *timeout;
     }
