@@ -12,39 +12,16 @@
 #include "capture_stderr.hpp"
 #include "event_loop.hpp"
 #include "looplab_catch.hpp"
+#include "loop_test_helpers.hpp"
 #include "virtual_platform.hpp"
 
+using namespace looplab::testing;  // record, schedule_stop, what_thrown, ...: loop_test_helpers.hpp
+
 namespace {
-
-// A callback that appends `entry` to `log` when it runs.
-std::function<void()> record(std::vector<std::string>& log, std::string entry) {
-    return [&log, entry = std::move(entry)] { log.push_back(entry); };
-}
-
-// Schedules a callback that stops the loop, so the test's run_forever returns.
-void schedule_stop(looplab::EventLoop& loop) {
-    loop.call_soon([&loop] { loop.stop(); }, "stop");
-}
 
 // Schedules a callback named "boom" that throws std::runtime_error("kaboom").
 void schedule_failing_callback(looplab::EventLoop& loop) {
     loop.call_soon([] { throw std::runtime_error("kaboom"); }, "boom");
-}
-
-// The what() of the exception inside `error`, or a description of what it holds instead.
-std::string what_of(const std::exception_ptr& error) {
-    if (!error) return "(null exception_ptr)";
-    try {
-        std::rethrow_exception(error);
-    } catch (const std::exception& exception) {
-        return exception.what();
-    } catch (...) {
-        return "(not a std::exception)";
-    }
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 }  // namespace

@@ -11,33 +11,11 @@
 
 #include "event_loop.hpp"
 #include "looplab_catch.hpp"
+#include "loop_test_helpers.hpp"
 #include "virtual_platform.hpp"
 
-namespace {
+using namespace looplab::testing;  // record, schedule_stop, what_thrown, ...: loop_test_helpers.hpp
 
-// A callback that appends `entry` to `log` when it runs. Tests compare whole logs, so a
-// failure shows the full order of events, e.g. { "first", "third" } == { "first", "second", "third" }.
-std::function<void()> record(std::vector<std::string>& log, std::string entry) {
-    return [&log, entry = std::move(entry)] { log.push_back(entry); };
-}
-
-// The wait steps the loop asked the platform for, in words:
-// "poll" (timeout 0: check for events, do not block), "until woken" (no deadline), or "<n>ns".
-std::vector<std::string> describe_waits(const std::vector<std::optional<looplab::Duration>>& waits) {
-    std::vector<std::string> described;
-    for (const auto& timeout : waits) {
-        if (!timeout) {
-            described.push_back("until woken");
-        } else if (*timeout == looplab::Duration::zero()) {
-            described.push_back("poll");
-        } else {
-            described.push_back(std::to_string(timeout->count()) + "ns");
-        }
-    }
-    return described;
-}
-
-}  // namespace
 
 TEST_CASE("call_soon runs callbacks in the order they were scheduled", "[lab01][call_soon][run_once]") {
     looplab::testing::VirtualPlatform platform;

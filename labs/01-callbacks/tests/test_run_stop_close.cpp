@@ -13,47 +13,11 @@
 
 #include "event_loop.hpp"
 #include "looplab_catch.hpp"
+#include "loop_test_helpers.hpp"
 #include "virtual_platform.hpp"
 
-namespace {
+using namespace looplab::testing;  // record, schedule_stop, what_thrown, ...: loop_test_helpers.hpp
 
-// A callback that appends `entry` to `log` when it runs. Tests compare whole logs, so a
-// failure shows the full order of events, e.g. { "A" } == { "A", "B" }.
-std::function<void()> record(std::vector<std::string>& log, std::string entry) {
-    return [&log, entry = std::move(entry)] { log.push_back(entry); };
-}
-
-// Schedules a callback that stops the loop, so the test's run_forever returns.
-void schedule_stop(looplab::EventLoop& loop) {
-    loop.call_soon([&loop] { loop.stop(); }, "stop");
-}
-
-// Calls `action` and returns the what() of the exception it throws, or "(nothing was thrown)".
-std::string what_thrown(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const std::exception& error) {
-        return error.what();
-    }
-    return "(nothing was thrown)";
-}
-
-// Same wording as in test_ready_queue.cpp: "poll" is a wait with timeout 0.
-std::vector<std::string> describe_waits(const std::vector<std::optional<looplab::Duration>>& waits) {
-    std::vector<std::string> described;
-    for (const auto& timeout : waits) {
-        if (!timeout) {
-            described.push_back("until woken");
-        } else if (*timeout == looplab::Duration::zero()) {
-            described.push_back("poll");
-        } else {
-            described.push_back(std::to_string(timeout->count()) + "ns");
-        }
-    }
-    return described;
-}
-
-}  // namespace
 
 TEST_CASE("run_forever runs iterations until a callback calls stop", "[lab01][run_forever][stop]") {
     looplab::testing::VirtualPlatform platform;
