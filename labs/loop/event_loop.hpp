@@ -1,5 +1,5 @@
 // event_loop.hpp: the event loop students build, one lab at a time.
-// Python: asyncio's BaseEventLoop. Lab 01 gives it a ready queue of callbacks.
+// Python: asyncio's BaseEventLoop. Lab 01 gives it a ready queue of callbacks, lab 02 timers.
 //
 // Threading: an EventLoop belongs to the thread that runs it. Every member function must be
 // called on that thread (later labs add the one exception, call_soon_threadsafe).
@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "handle.hpp"
 #include "platform.hpp"
@@ -46,8 +47,9 @@ class EventLoop {
     // ("Event loop is closed") or already running ("This event loop is already running").
     void run_forever();
 
-    // One iteration: wait for events (not at all if callbacks are ready), then run exactly the
-    // callbacks that were ready when the iteration began. Whatever they schedule runs next time.
+    // One iteration, the shape of asyncio's _run_once: drop cancelled timers, wait for events
+    // (not at all if callbacks are ready), move due timers to the ready queue, then run exactly
+    // the callbacks that were ready. Whatever they schedule runs in the next iteration.
     void run_once();
 
     // Asks run_forever to return after the current iteration. Only sets a flag.
@@ -71,20 +73,52 @@ class EventLoop {
     // The loop's clock (asyncio's loop.time()): the platform's monotonic time.
     TimePoint time() const;
     std::size_t ready_count() const { return ready_.size(); }
+    // Expires when this loop is destroyed: a future that outlives its loop checks it (lab 03).
+    std::weak_ptr<const void> lifetime() const { return alive_; }
+
+    // --- Lab 02: timers ------------------------------------------------------------------
+
+    // Schedules `callback` to run once the loop's time reaches `when`. Deadlines in the past
+    // are fine: the timer is due at once. Timers with equal deadlines run in the order they were
+    // scheduled. Throws std::runtime_error("Event loop is closed") on a closed loop.
+    TimerHandle call_at(TimePoint when, std::function<void()> callback, std::string name = "timer");
+    // call_at(time() + delay, ...). A negative delay is allowed and means "already due".
+    TimerHandle call_later(Duration delay, std::function<void()> callback, std::string name = "timer");
+    std::size_t timer_count() const { return timers_.size(); }  // cancelled ones not yet dropped included
+
+    // A timer is due when its deadline is earlier than now + this (asyncio's clock resolution).
+    static constexpr Duration clock_resolution{1};
+    // The longest the wait step ever sleeps with a timer pending (asyncio's MAXIMUM_SELECT_TIMEOUT).
+    static constexpr Duration maximum_wait = std::chrono::hours(24);
 
   private:
-    Handle make_handle(std::function<void()> callback, std::string name);
+    friend class Handle;  // a cancelled timer calls timer_cancelled()
+
+    Handle make_handle(std::function<void()> callback, std::string name, const char* flow = "call_soon");
     void check_closed() const;
     std::optional<Duration> wait_timeout() const;
     void wait_for_events(std::optional<Duration> timeout);
+    void run_ready();
     void run_handle(const Handle& handle);
+
+    static bool timer_later(const Handle& a, const Handle& b);
+    void timer_cancelled(const Handle& timer);
+    void drop_cancelled_timers();
+    void move_due_timers();
 
     std::unique_ptr<Platform> owned_platform_;  // set only when the loop made its own
     Platform& platform_;
+    std::shared_ptr<const int> alive_ = std::make_shared<const int>(0);  // see lifetime()
     std::deque<Handle> ready_;  // the ready queue; given to you because the trace reads its length
+    // The timer heap (lab 02): a min-heap on (when, sequence) kept with std::push_heap/pop_heap
+    // and timer_later(). Given to you because the trace reads it.
+    std::vector<Handle> timers_;
 
     // TODO(lab 01) EventLoop state: what else the loop must remember between calls. See TUTORIAL.md#lab-01-callbacks-and-the-ready-queue
     // END TODO(lab 01)
+
+    // TODO(lab 02) EventLoop timer state: what the loop must remember about its timers besides the heap. See TUTORIAL.md#lab-02-timers
+    // END TODO(lab 02)
 };
 
 }  // namespace looplab

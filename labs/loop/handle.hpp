@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "platform.hpp"
+
 namespace looplab {
 
 class EventLoop;
@@ -26,7 +28,7 @@ class Handle {
     const std::string& name() const;  // for error messages and the trace
     explicit operator bool() const { return state_ != nullptr; }
 
-  private:
+  protected:
     friend class EventLoop;
 
     struct State {
@@ -34,11 +36,30 @@ class Handle {
         std::string name;
         bool cancelled = false;
         std::uint64_t trace_flow = 0;  // links call_soon to the run in the trace (0: not traced)
+        const char* trace_flow_name = "call_soon";
+
+        // Timers only (lab 02).
+        TimePoint when{};               // the deadline
+        std::uint64_t sequence = 0;     // breaks ties between equal deadlines: first scheduled, first run
+        bool in_heap = false;           // still in the loop's timer heap (asyncio: _scheduled)
+        EventLoop* timer_loop = nullptr;  // told when a timer in its heap is cancelled
     };
 
     explicit Handle(std::shared_ptr<State> state) : state_(std::move(state)) {}
 
     std::shared_ptr<State> state_;
+};
+
+// A Handle with a deadline: what call_later and call_at return (asyncio.TimerHandle).
+// Cancelling it works like cancelling a Handle; the loop drops it from its heap lazily.
+class TimerHandle : public Handle {
+  public:
+    TimerHandle() = default;
+    TimePoint when() const { return state_->when; }
+
+  private:
+    friend class EventLoop;
+    explicit TimerHandle(std::shared_ptr<State> state) : Handle(std::move(state)) {}
 };
 
 }  // namespace looplab

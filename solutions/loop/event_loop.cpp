@@ -2,6 +2,7 @@
 // (construction, tracing, error reporting); the regions are yours.
 #include "event_loop.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <stdexcept>
 #include <utility>
@@ -12,23 +13,38 @@
 
 namespace looplab {
 
+// The timer heap's order, for std::push_heap and std::pop_heap: they keep the "largest" element
+// at the front, so "larger" here means "due earlier". Equal deadlines: scheduled first, runs first.
+bool EventLoop::timer_later(const Handle& a, const Handle& b) {
+    if (a.state_->when != b.state_->when) return a.state_->when > b.state_->when;
+    return a.state_->sequence > b.state_->sequence;
+}
+
 EventLoop::EventLoop()
     : owned_platform_(std::make_unique<RealPlatform>()), platform_(*owned_platform_) {}
 
 EventLoop::EventLoop(Platform& platform) : platform_(platform) {}
 
-EventLoop::~EventLoop() = default;
+// A timer handle may outlive its loop: detach the timers still in the heap, so cancelling one
+// later does not reach into a loop that no longer exists.
+EventLoop::~EventLoop() {
+    for (Handle& timer : timers_) {
+        timer.state_->in_heap = false;
+        timer.state_->timer_loop = nullptr;
+    }
+}
 
 TimePoint EventLoop::time() const {
     return platform_.now();
 }
 
 // Wraps a callback in a Handle and records where it was scheduled from, for the trace.
-Handle EventLoop::make_handle(std::function<void()> callback, std::string name) {
+Handle EventLoop::make_handle(std::function<void()> callback, std::string name, const char* flow) {
     auto state = std::make_shared<Handle::State>();
     state->callback = std::move(callback);
     state->name = std::move(name);
-    state->trace_flow = LOOPLAB_TRACE_START_FLOW("call_soon");
+    state->trace_flow = LOOPLAB_TRACE_START_FLOW(flow);
+    state->trace_flow_name = flow;
     return Handle(std::move(state));
 }
 
@@ -65,12 +81,19 @@ void EventLoop::run_forever() {
     // END TODO(lab 01)
 }
 
-// How long the wait step may block: not at all when there is work or a stop is pending.
+// How long the wait step may block: not at all when there is work or a stop is pending,
+// until the earliest deadline when a timer is pending, and with nothing scheduled, until woken.
 std::optional<Duration> EventLoop::wait_timeout() const {
-    // TODO(lab 01) EventLoop::wait_timeout: zero when callbacks are ready or the loop is stopping; otherwise std::nullopt (sleep until woken). See TUTORIAL.md#lab-01-callbacks-and-the-ready-queue
+    // TODO(lab 01) EventLoop::wait_timeout: zero when callbacks are ready or the loop is stopping. See TUTORIAL.md#lab-01-callbacks-and-the-ready-queue
     if (!ready_.empty() || stopping_) return Duration::zero();
-    return std::nullopt;
     // END TODO(lab 01)
+    // TODO(lab 02) timer_timeout: with a timer pending, sleep until the earliest deadline, clamped to [0, maximum_wait]. See TUTORIAL.md#lab-02-timers
+    if (!timers_.empty()) {
+        Duration until_due = timers_.front().state_->when - time();
+        return std::clamp(until_due, Duration::zero(), maximum_wait);
+    }
+    // END TODO(lab 02)
+    return std::nullopt;  // nothing scheduled: sleep until woken
 }
 
 // The wait step: the only place the loop thread sleeps. A zero timeout just polls.
@@ -83,11 +106,19 @@ void EventLoop::wait_for_events(std::optional<Duration> timeout) {
     platform_.wait(timeout);
 }
 
+// One iteration: the order of these four steps is asyncio's _run_once.
 void EventLoop::run_once() {
     LOOPLAB_TRACE_SPAN(span, trace::Category::iteration, "run_once");
     LOOPLAB_TRACE_EVENT(counter("ready queue", "length", static_cast<std::int64_t>(ready_.size())));
-    // TODO(lab 01) EventLoop::run_once: wait for events, then run the callbacks that were ready when the iteration began, skipping cancelled ones. See TUTORIAL.md#lab-01-callbacks-and-the-ready-queue
+    LOOPLAB_TRACE_EVENT(counter("timer heap", "length", static_cast<std::int64_t>(timers_.size())));
+    drop_cancelled_timers();
     wait_for_events(wait_timeout());
+    move_due_timers();
+    run_ready();
+}
+
+void EventLoop::run_ready() {
+    // TODO(lab 01) EventLoop::run_ready: run the callbacks that were ready when the iteration began, skipping cancelled ones. See TUTORIAL.md#lab-01-callbacks-and-the-ready-queue
     // Only the callbacks queued before this point run now: what they schedule waits for the
     // next iteration, so a callback that keeps rescheduling itself cannot starve the wait step.
     std::size_t ntodo = ready_.size();
@@ -101,7 +132,7 @@ void EventLoop::run_once() {
 
 void EventLoop::run_handle(const Handle& handle) {
     LOOPLAB_TRACE_SPAN(span, trace::Category::callback, handle.name());
-    LOOPLAB_TRACE_EVENT(flow_end(handle.state_->trace_flow, "call_soon"));
+    LOOPLAB_TRACE_EVENT(flow_end(handle.state_->trace_flow, handle.state_->trace_flow_name));
     // TODO(lab 01) EventLoop::run_handle: call the callback; an exception it throws goes to call_exception_handler and the loop carries on. See TUTORIAL.md#lab-01-callbacks-and-the-ready-queue
     // Move the callback out first: it may cancel its own handle, which drops the stored callback,
     // and a lambda must not be destroyed while it runs. It also frees the captures once it has run.
@@ -127,6 +158,14 @@ void EventLoop::close() {
     closed_ = true;
     ready_.clear();  // the callbacks will never run: free what they captured now
     // END TODO(lab 01)
+    // TODO(lab 02) close_timers: drop every timer too; each one leaves the heap, so cancelling it later is harmless. See TUTORIAL.md#lab-02-timers
+    for (Handle& timer : timers_) {
+        timer.state_->in_heap = false;
+        timer.state_->timer_loop = nullptr;  // the handle may outlive this loop
+    }
+    timers_.clear();
+    cancelled_timers_ = 0;
+    // END TODO(lab 02)
 }
 
 bool EventLoop::is_running() const {
@@ -161,6 +200,72 @@ void EventLoop::call_exception_handler(const ExceptionContext& context) {
                                    std::current_exception(), context.handle});
     }
     // END TODO(lab 01)
+}
+
+TimerHandle EventLoop::call_at(TimePoint when, std::function<void()> callback, std::string name) {
+    LOOPLAB_TRACE_EVENT(instant(trace::Category::timer, "call_at", name));
+    // TODO(lab 02) EventLoop::call_at: refuse on a closed loop; make a timer handle with its deadline and sequence number, and push it onto the heap. See TUTORIAL.md#lab-02-timers
+    check_closed();
+    TimerHandle timer(make_handle(std::move(callback), std::move(name), "call_at").state_);
+    timer.state_->when = when;
+    timer.state_->sequence = next_timer_sequence_++;
+    timer.state_->in_heap = true;
+    timer.state_->timer_loop = this;
+    timers_.push_back(timer);
+    std::push_heap(timers_.begin(), timers_.end(), timer_later);
+    return timer;
+    // END TODO(lab 02)
+}
+
+TimerHandle EventLoop::call_later(Duration delay, std::function<void()> callback, std::string name) {
+    // TODO(lab 02) EventLoop::call_later: a timer due `delay` from now (call_at does the work). See TUTORIAL.md#lab-02-timers
+    return call_at(time() + delay, std::move(callback), std::move(name));
+    // END TODO(lab 02)
+}
+
+// Called by Handle::cancel() for a timer still in this loop's heap.
+void EventLoop::timer_cancelled(const Handle& timer) {
+    // TODO(lab 02) EventLoop::timer_cancelled: count a cancelled timer that is still in the heap. See TUTORIAL.md#lab-02-timers
+    if (timer.state_->in_heap) ++cancelled_timers_;  // one that already left the heap is not there to clean up
+    // END TODO(lab 02)
+}
+
+// Cancelled timers stay in the heap until they reach its front (removing one from the middle of
+// a heap is expensive). When they are most of a large heap, rebuilding it is cheaper.
+void EventLoop::drop_cancelled_timers() {
+    // TODO(lab 02) drop_cancelled_timers: rebuild the heap without cancelled timers when there are more than 100 and over half are cancelled; otherwise pop cancelled timers off its front. See TUTORIAL.md#lab-02-timers
+    auto leave_heap = [this](Handle& timer) {
+        timer.state_->in_heap = false;
+        if (timer.cancelled()) --cancelled_timers_;
+    };
+    if (timers_.size() > 100 && cancelled_timers_ * 2 > timers_.size()) {
+        auto cancelled = std::partition(timers_.begin(), timers_.end(), [](const Handle& t) { return !t.cancelled(); });
+        std::for_each(cancelled, timers_.end(), leave_heap);
+        timers_.erase(cancelled, timers_.end());
+        std::make_heap(timers_.begin(), timers_.end(), timer_later);
+        return;
+    }
+    while (!timers_.empty() && timers_.front().cancelled()) {
+        std::pop_heap(timers_.begin(), timers_.end(), timer_later);
+        leave_heap(timers_.back());
+        timers_.pop_back();
+    }
+    // END TODO(lab 02)
+}
+
+// After the wait: every timer whose deadline has come moves to the ready queue, earliest first.
+void EventLoop::move_due_timers() {
+    // TODO(lab 02) move_due_timers: pop every timer due before time() + clock_resolution off the heap and append it to the ready queue. See TUTORIAL.md#lab-02-timers
+    const TimePoint end = time() + clock_resolution;
+    while (!timers_.empty() && timers_.front().state_->when < end) {
+        std::pop_heap(timers_.begin(), timers_.end(), timer_later);
+        Handle due = std::move(timers_.back());
+        timers_.pop_back();
+        due.state_->in_heap = false;
+        if (due.cancelled()) --cancelled_timers_;  // it was counted; the ready queue skips it
+        ready_.push_back(std::move(due));
+    }
+    // END TODO(lab 02)
 }
 
 // Writes "looplab: <message>" and, when there is one, the exception's what() to std::cerr.

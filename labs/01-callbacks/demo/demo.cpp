@@ -5,15 +5,13 @@
 //   ./looplab demo 1               runs this on your loop; the trace goes to build/default/traces/
 //   lab01_demo_yours [trace.json]  the program itself (default trace file: ./lab01-trace.json)
 #include <cstdio>
-#include <exception>
 #include <stdexcept>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "demo_runner.hpp"
 #include "event_loop.hpp"
-#include "not_implemented.hpp"
-#include "trace.hpp"
 
 namespace {
 
@@ -50,20 +48,5 @@ void run_demo() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const std::string trace_path = argc > 1 ? argv[1] : "lab01-trace.json";
-    looplab::trace::start();
-    try {
-        run_demo();
-    } catch (const looplab::not_implemented& missing) {
-        fmt::print(stderr, "Your loop is not finished yet: {} still throws not_implemented.\n"
-                           "Run ./looplab check 1 to see which tests it fails.\n", missing.what());
-        return 2;
-    } catch (const std::exception& error) {
-        fmt::print(stderr, "The demo stopped with an exception: {}\n", error.what());
-        return 1;
-    }
-    looplab::trace::stop();
-    looplab::trace::write_json(trace_path);
-    fmt::print("Trace written to {}\n", trace_path);
-    return 0;
+    return looplab::run_lab_demo(argc, argv, 1, run_demo);
 }

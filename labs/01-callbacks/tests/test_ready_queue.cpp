@@ -17,7 +17,7 @@
 using namespace looplab::testing;  // record, schedule_stop, what_thrown, ...: loop_test_helpers.hpp
 
 
-TEST_CASE("call_soon runs callbacks in the order they were scheduled", "[lab01][call_soon][run_once]") {
+TEST_CASE("call_soon runs callbacks in the order they were scheduled", "[lab01][call_soon][run_ready]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<std::string> log;
@@ -50,7 +50,7 @@ TEST_CASE("call_soon only schedules: the callback waits until the loop runs", "[
     }
 }
 
-TEST_CASE("a cancelled callback is skipped and the callbacks around it still run", "[lab01][run_once][cancel]") {
+TEST_CASE("a cancelled callback is skipped and the callbacks around it still run", "[lab01][run_ready][cancel]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<std::string> log;
@@ -135,7 +135,7 @@ TEST_CASE("a callback may cancel its own handle while it runs", "[lab01][run_han
     REQUIRE(watch.expired());
 }
 
-TEST_CASE("one iteration runs exactly the callbacks that were ready when it began", "[lab01][run_once]") {
+TEST_CASE("one iteration runs exactly the callbacks that were ready when it began", "[lab01][run_ready]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<std::string> log;
@@ -162,7 +162,7 @@ TEST_CASE("one iteration runs exactly the callbacks that were ready when it bega
 }
 
 TEST_CASE("a callback that reschedules itself runs once per iteration so the loop still reaches its wait step",
-          "[lab01][run_once]") {
+          "[lab01][run_ready]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     int runs = 0;
@@ -193,7 +193,7 @@ TEST_CASE("a callback that reschedules itself runs once per iteration so the loo
     }
 }
 
-TEST_CASE("the wait step does not block when callbacks are ready or a stop is pending", "[lab01][wait_timeout][run_once]") {
+TEST_CASE("the wait step does not block when callbacks are ready or a stop is pending", "[lab01][wait_timeout][run_ready]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<std::string> log;

@@ -48,7 +48,7 @@ TEST_CASE("run_forever runs iterations until a callback calls stop", "[lab01][ru
     }
 }
 
-TEST_CASE("stop inside a callback ends run_forever after the current iteration", "[lab01][run_forever][run_once]") {
+TEST_CASE("stop inside a callback ends run_forever after the current iteration", "[lab01][run_forever][run_ready]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<std::string> log;
