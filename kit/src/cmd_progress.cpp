@@ -44,12 +44,16 @@ std::vector<SourceFile> student_regions(const KitPaths& paths) {
 // The regions a failing test points at: the stub it hit, or else the regions its tags name
 // (a test tagged [run_once] points at EventLoop::run_once).
 std::vector<const Region*> likely_regions(const CaseResult& c, const std::vector<std::string>& tags,
-                                          const std::vector<SourceFile>& files) {
+                                          const std::vector<SourceFile>& files, int lab) {
     if (auto target = not_implemented_target(c.details)) {
         const Region* stub = find_region(files, target->target);
         return stub ? std::vector<const Region*>{stub} : std::vector<const Region*>{};
     }
-    return regions_tagged(files, tags);
+    std::vector<const Region*> tagged;
+    for (const Region* region : regions_tagged(files, tags)) {
+        if (region->lab == lab) tagged.push_back(region);  // [cancel] in lab 03 is not Handle::cancel
+    }
+    return tagged;
 }
 
 // "do X. See TUTORIAL.md#..." -> "do X.": the link is for the source file, not the terminal.
@@ -93,12 +97,12 @@ void print_details(const std::string& details) {
     }
 }
 
-void explain(const CaseResult& c, const std::vector<std::string>& tags, const std::vector<SourceFile>& files,
+void explain(const CaseResult& c, int lab, const std::vector<std::string>& tags, const std::vector<SourceFile>& files,
              const fs::path& root, const fs::path& binary) {
     fmt::print("\n✗ {}\n", c.name);
     fmt::print("  What happened: {}\n", what_happened(c));
     const char* label = "  Look at:       ";
-    for (const Region* region : likely_regions(c, tags, files)) {
+    for (const Region* region : likely_regions(c, tags, files, lab)) {
         fmt::print("{}labs/loop/{}:{}  {}\n", label, region->file, region->begin_line, region->name);
         fmt::print("                 ({})\n", without_tutorial_link(region->goal));
         label = "  or at:         ";
@@ -153,7 +157,7 @@ int check_lab(const Lab& lab, const Manifest& manifest, const std::vector<Source
     summarize_unsolved(lab.number, failures, files);
     int shown = 0;
     for (const CaseResult* c : failures) {
-        if (shown++ < shown_in_full) explain(*c, tags[c->name], files, root, binary->second);
+        if (shown++ < shown_in_full) explain(*c, lab.number, tags[c->name], files, root, binary->second);
     }
     if (failures.size() > shown_in_full) {
         fmt::print("\n...and {} more failing:\n", failures.size() - shown_in_full);

@@ -20,14 +20,59 @@ bool EventLoop::timer_later(const Handle& a, const Handle& b) {
     return a.state_->sequence > b.state_->sequence;
 }
 
-EventLoop::EventLoop()
-    : owned_platform_(std::make_unique<RealPlatform>()), platform_(*owned_platform_) {}
+namespace {
 
-EventLoop::EventLoop(Platform& platform) : platform_(platform) {}
+// Lab 04: the loops this thread knows about (asyncio keeps the same two).
+thread_local EventLoop* running_loop = nullptr;  // inside run_forever
+thread_local EventLoop* current_loop = nullptr;  // set_event_loop, or the first loop made here
+
+// Marks `loop` as this thread's running loop for as long as run_forever runs.
+class RunningLoopScope {
+  public:
+    explicit RunningLoopScope(EventLoop& loop) : previous_(running_loop) {
+        if (previous_ != nullptr && previous_ != &loop) {
+            throw std::runtime_error("Cannot run the event loop while another loop is running");
+        }
+        running_loop = &loop;
+    }
+    ~RunningLoopScope() { running_loop = previous_; }
+    RunningLoopScope(const RunningLoopScope&) = delete;
+    RunningLoopScope& operator=(const RunningLoopScope&) = delete;
+
+  private:
+    EventLoop* previous_;
+};
+
+}  // namespace
+
+EventLoop& get_running_loop() {
+    if (running_loop == nullptr) throw std::runtime_error("no running event loop");
+    return *running_loop;
+}
+
+EventLoop& get_event_loop() {
+    if (running_loop != nullptr) return *running_loop;
+    if (current_loop == nullptr) throw std::runtime_error("There is no current event loop in this thread.");
+    return *current_loop;
+}
+
+EventLoop* set_event_loop(EventLoop* loop) {
+    return std::exchange(current_loop, loop);
+}
+
+EventLoop::EventLoop()
+    : owned_platform_(std::make_unique<RealPlatform>()), platform_(*owned_platform_) {
+    if (current_loop == nullptr) current_loop = this;
+}
+
+EventLoop::EventLoop(Platform& platform) : platform_(platform) {
+    if (current_loop == nullptr) current_loop = this;
+}
 
 // A timer handle may outlive its loop: detach the timers still in the heap, so cancelling one
 // later does not reach into a loop that no longer exists.
 EventLoop::~EventLoop() {
+    if (current_loop == this) current_loop = nullptr;
     for (Handle& timer : timers_) {
         timer.state_->in_heap = false;
         timer.state_->timer_loop = nullptr;
@@ -62,6 +107,7 @@ void EventLoop::check_closed() const {
 
 void EventLoop::run_forever() {
     LOOPLAB_TRACE_EVENT(set_thread_name("loop"));
+    RunningLoopScope running(*this);  // lab 04: get_running_loop() answers this loop meanwhile
     // TODO(lab 01) EventLoop::run_forever: check the loop may run, then run iterations until stop(); always leave it stopped and not running. See TUTORIAL.md#lab-01-callbacks-and-the-ready-queue
     throw looplab::not_implemented{"lab 01: EventLoop::run_forever"};
     // END TODO(lab 01)

@@ -37,7 +37,7 @@ void FutureCore::finish_with_exception(std::exception_ptr error) {
 }
 
 bool FutureCore::cancel(std::string message) {
-    // TODO(lab 03) FutureCore::cancel: false if already done; otherwise remember the message, mark it cancelled, schedule the callbacks, return true. See TUTORIAL.md#lab-03-futures
+    // TODO(lab 03) FutureCore::cancel: cancelling counts as looking at the exception; false if already done; otherwise remember the message, mark it cancelled, schedule the callbacks, return true. See TUTORIAL.md#lab-03-futures
     throw looplab::not_implemented{"lab 03: FutureCore::cancel"};
     // END TODO(lab 03)
 }
@@ -80,7 +80,9 @@ void FutureCore::schedule_callbacks() {
 void FutureCore::report_unretrieved() const {
     if (loop_alive_.expired()) {
         // The loop died first: there is no exception handler left to tell.
-        if (exception_ && !exception_retrieved_) std::cerr << "looplab: Future exception was never retrieved\n";
+        if (exception_ && !exception_retrieved_) {
+            std::cerr << "looplab: Future exception was never retrieved: " << name_ << '\n';
+        }
         return;
     }
     // TODO(lab 03) report_unretrieved: if the future holds an exception that nobody retrieved, report it through the loop's exception handler ("Future exception was never retrieved"). See TUTORIAL.md#lab-03-futures

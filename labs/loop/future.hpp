@@ -43,6 +43,9 @@ class InvalidStateError : public std::logic_error {
 // themselves; C++ lambdas cannot be compared, so add_done_callback hands out an id instead.)
 using CallbackId = std::uint64_t;
 
+template <class T>
+class Future;
+
 namespace detail {
 
 // The part of every Future<T> that does not depend on T: its state, its exception, its done
@@ -58,6 +61,7 @@ class FutureCore : public std::enable_shared_from_this<FutureCore> {
 
     EventLoop& loop() const { return *loop_; }
     const std::string& name() const { return name_; }
+    void rename(std::string name) { name_ = std::move(name); }
     Status status() const { return status_; }
     bool done() const { return status_ != Status::pending; }
 
@@ -65,7 +69,7 @@ class FutureCore : public std::enable_shared_from_this<FutureCore> {
     void check_pending(const char* operation) const;
     void finish_with_exception(std::exception_ptr error);
     void finish();
-    bool cancel(std::string message);
+    virtual bool cancel(std::string message);  // a task overrides it (lab 04)
     void check_result();
     std::exception_ptr exception();
     CallbackId add_done_callback(std::function<void(FutureCore&)> callback);
@@ -98,6 +102,14 @@ struct FutureValue<void> {};
 template <class T>
 struct FutureState : FutureCore, FutureValue<T> {
     using FutureCore::FutureCore;
+};
+
+// Lets the kit's awaiters (task.hpp) reach the shared state behind a Future<T>.
+struct FutureAccess {
+    template <class T>
+    static std::shared_ptr<FutureCore> core(const Future<T>& future) {
+        return future.state_;
+    }
 };
 
 }  // namespace detail
@@ -160,6 +172,7 @@ class Future {
     std::size_t remove_done_callback(CallbackId id) { return state_->remove_done_callback(id); }
 
   protected:
+    friend struct detail::FutureAccess;
     explicit Future(std::shared_ptr<detail::FutureState<T>> state) : state_(std::move(state)) {}
 
     std::shared_ptr<detail::FutureState<T>> state_;

@@ -127,4 +127,15 @@ class EventLoop {
     // END TODO(lab 02)
 };
 
+// --- Lab 04: which loop? (asyncio.get_running_loop, get_event_loop, set_event_loop) -------
+
+// The loop whose run_forever is running on this thread. Throws std::runtime_error
+// ("no running event loop") outside one.
+EventLoop& get_running_loop();
+// The running loop; else the thread's current loop: the one given to set_event_loop, or the
+// first EventLoop made on this thread. Throws std::runtime_error if there is none.
+EventLoop& get_event_loop();
+// Makes `loop` this thread's current loop (nullptr: none) and returns the previous one.
+EventLoop* set_event_loop(EventLoop* loop);
+
 }  // namespace looplab

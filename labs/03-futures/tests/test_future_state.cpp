@@ -1,12 +1,11 @@
-// Lab 03 specification, part 1: a future's three states (pending, finished, cancelled) and what
-// result(), exception(), set_result, set_exception and cancel() do in each. Mirrors CPython's
-// basic future tests (test_initial_state, test_result, test_exception, test_cancel, ...) in
-// Lib/test/test_asyncio/test_futures.py. See labs/03-futures/README.md and TUTORIAL.md#lab-03-futures.
+// Lab 03 specification, part 1: a future's states (pending, finished, cancelled) and what result(),
+// exception(), set_result, set_exception and cancel() do in each (CPython's test_initial_state,
+// test_result, test_exception, test_cancel in Lib/test/test_asyncio/test_futures.py).
+// See labs/03-futures/README.md and TUTORIAL.md#lab-03-futures.
 #include <exception>
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <vector>
 
 #include "event_loop.hpp"
 #include "future.hpp"
@@ -250,7 +249,8 @@ TEST_CASE("cancel() on a done future returns false and changes nothing", "[lab03
     }
 }
 
-TEST_CASE("a Future<void> finishes with set_result() and holds no value", "[lab03][finish][check_pending][check_result]") {
+TEST_CASE("a Future<void> finishes with set_result() and holds no value",
+          "[lab03][finish][check_pending][check_result]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     looplab::Future<void> future(loop);

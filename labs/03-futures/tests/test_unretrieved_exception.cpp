@@ -1,10 +1,8 @@
-// Lab 03 specification, part 3: an exception is never lost quietly. When the last copy of a future
-// dies holding an exception nobody retrieved (result(), exception(), cancel()), the loop's exception
-// handler hears "Future exception was never retrieved" (CPython's test_tb_logger_exception_unretrieved,
-// test_tb_logger_exception_retrieved, test_tb_logger_not_called_after_cancel in test_futures.py).
+// Lab 03 specification, part 3: an exception nobody retrieved is reported ("Future exception was never
+// retrieved") when the last copy of its future dies (CPython's test_tb_logger_exception_unretrieved,
+// _exception_retrieved, _not_called_after_cancel in Lib/test/test_asyncio/test_futures.py).
 // See labs/03-futures/README.md and TUTORIAL.md#lab-03-futures.
 #include <exception>
-#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
