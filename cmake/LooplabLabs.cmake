@@ -24,6 +24,17 @@ function(looplab_loop_dir variant out)
   endif()
 endfunction()
 
+# looplab_variant_warnings(<variant> <target>): the reference is held to the kit's strict
+# warnings; code built on the student's loop or the starter is not (stubs leave parameters
+# unused, and their templates are instantiated in the tests and demos too).
+function(looplab_variant_warnings variant target)
+  if(variant STREQUAL "reference")
+    looplab_strict_warnings(${target})
+  else()
+    looplab_student_warnings(${target})
+  endif()
+endfunction()
+
 # looplab_add_loop_variants(): one static library loop_<variant> per variant.
 function(looplab_add_loop_variants)
   file(GLOB _solution_files CONFIGURE_DEPENDS
@@ -45,11 +56,7 @@ function(looplab_add_loop_variants)
     add_dependencies(variant_${variant} loop_${variant})
     target_include_directories(loop_${variant} PUBLIC "${dir}")
     target_link_libraries(loop_${variant} PUBLIC looplab_common)
-    if(variant STREQUAL "reference")
-      looplab_strict_warnings(loop_${variant})
-    else()
-      looplab_student_warnings(loop_${variant})  # stubs leave parameters unused
-    endif()
+    looplab_variant_warnings(${variant} loop_${variant})
   endforeach()
 endfunction()
 
@@ -76,14 +83,14 @@ function(looplab_add_lab)
     set(tests lab${LAB_NUMBER}_tests_${variant})
     add_executable(${tests} ${LAB_TESTS})
     target_link_libraries(${tests} PRIVATE loop_${variant} looplab_testing)
-    looplab_strict_warnings(${tests})
+    looplab_variant_warnings(${variant} ${tests})
     add_dependencies(variant_${variant} ${tests})
     string(APPEND entry ", \"tests_${variant}\": \"$<TARGET_FILE:${tests}>\"")
     if(LAB_DEMO)
       set(demo lab${LAB_NUMBER}_demo_${variant})
       add_executable(${demo} ${LAB_DEMO})
       target_link_libraries(${demo} PRIVATE loop_${variant})
-      looplab_strict_warnings(${demo})
+      looplab_variant_warnings(${variant} ${demo})
       add_dependencies(variant_${variant} ${demo})
       string(APPEND entry ", \"demo_${variant}\": \"$<TARGET_FILE:${demo}>\"")
     endif()

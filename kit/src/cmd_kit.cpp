@@ -40,20 +40,20 @@ std::string read_file(const fs::path& path) {
 }
 
 // Prints each failed case of a suite that should have passed, with what went wrong.
-void print_failures(const SuiteResult& suite, const std::string& label) {
+void print_failures(const SuiteResult& suite, const std::string& label, const KitPaths& paths) {
     for (const auto& c : suite.cases) {
         if (c.outcome == Outcome::passed) continue;
         fmt::print("  FAILED {}: {} ({})\n", label, c.name, c.describe_failure);
-        std::istringstream details(c.details);
+        std::istringstream details(paths.relative(c.details));
         for (std::string line; std::getline(details, line);) fmt::print("      {}\n", line);
     }
 }
 
 // The kit's own unit tests (the starter generator, the drift check, the trace writer, ...).
-void test_kit(const Manifest& manifest, Tally& tally) {
+void test_kit(const KitPaths& paths, const Manifest& manifest, Tally& tally) {
     SuiteResult kit = run_suite(manifest.kit_tests, runner_options(manifest));
     fmt::print("kit: {}/{} kit tests passed{}\n", kit.passed(), kit.total(), kit.error.empty() ? "" : " (" + kit.error + ")");
-    print_failures(kit, "kit");
+    print_failures(kit, "kit", paths);
     tally.add(kit.error.empty() && kit.total() > 0 && kit.passed() == kit.total(), std::max(kit.total(), 1));
 }
 
@@ -64,13 +64,13 @@ void test_drift(const KitPaths& paths, Tally& tally) {
         fmt::print("drift: labs/loop matches solutions/loop outside the TODO regions\n");
     } else {
         fmt::print("drift: labs/loop differs from solutions/loop outside the TODO regions:\n");
-        for (const auto& d : drift) fmt::print("  {}\n", d.message);
+        for (const auto& d : drift) fmt::print("  {}\n", paths.relative(d.message));
     }
     tally.add(drift.empty());
 }
 
 // One lab: every test passes on the reference and fails on a freshly generated starter.
-void test_lab(const Lab& lab, const Manifest& manifest, Tally& tally) {
+void test_lab(const KitPaths& paths, const Lab& lab, const Manifest& manifest, Tally& tally) {
     auto options = runner_options(manifest);
     SuiteResult solution = run_suite(lab.tests.at("reference"), options);
     SuiteResult starter = run_suite(lab.tests.at("starter"), options);
@@ -78,7 +78,7 @@ void test_lab(const Lab& lab, const Manifest& manifest, Tally& tally) {
                solution.total(), starter.passed(), starter.total());
     if (!solution.error.empty()) fmt::print("  the solution's tests did not run: {}\n", solution.error);
     if (!starter.error.empty()) fmt::print("  the starter's tests did not run: {}\n", starter.error);
-    print_failures(solution, "on the solution");
+    print_failures(solution, "on the solution", paths);
     for (const auto& c : starter.cases) {
         if (c.outcome == Outcome::passed) {
             fmt::print("  PASSES ON THE STARTER (so it tests nothing): {}\n", c.name);
@@ -150,10 +150,10 @@ void test_demo_trace(const KitPaths& paths, const Lab& lab, Tally& tally) {
 int cmd_test(const KitPaths& paths) {
     Manifest manifest = load_manifest(paths.manifest());
     Tally tally;
-    test_kit(manifest, tally);
+    test_kit(paths, manifest, tally);
     test_drift(paths, tally);
     for (const Lab& lab : manifest.labs) {
-        test_lab(lab, manifest, tally);
+        test_lab(paths, lab, manifest, tally);
         test_lab_tags(paths, lab, manifest, tally);
     }
     for (const Lab& lab : manifest.labs) test_demo_trace(paths, lab, tally);

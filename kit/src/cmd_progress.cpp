@@ -62,11 +62,6 @@ std::string without_tutorial_link(const std::string& goal) {
     return see == std::string::npos ? goal : goal.substr(0, see);
 }
 
-std::string relative_paths(std::string text, const fs::path& root) {
-    const std::string prefix = root.string() + "/";
-    for (auto at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at)) text.erase(at, prefix.size());
-    return text;
-}
 
 // What happened, in a sentence a student can act on.
 std::string what_happened(const CaseResult& c) {
@@ -84,7 +79,7 @@ std::string what_happened(const CaseResult& c) {
 // Prints a test's output indented; a long one (a test that printed megabytes) keeps its
 // first lines and its last ones, where Catch2 reports the failure.
 void print_details(const std::string& details) {
-    constexpr std::size_t head = 5, tail = 25;
+    constexpr std::size_t head = 8, tail = 60;
     std::vector<std::string> lines;
     std::istringstream in(details);
     for (std::string line; std::getline(in, line);) lines.push_back(line);
@@ -98,7 +93,7 @@ void print_details(const std::string& details) {
 }
 
 void explain(const CaseResult& c, int lab, const std::vector<std::string>& tags, const std::vector<SourceFile>& files,
-             const fs::path& root, const fs::path& binary) {
+             const KitPaths& paths, const fs::path& binary) {
     fmt::print("\n✗ {}\n", c.name);
     fmt::print("  What happened: {}\n", what_happened(c));
     const char* label = "  Look at:       ";
@@ -108,9 +103,9 @@ void explain(const CaseResult& c, int lab, const std::vector<std::string>& tags,
         label = "  or at:         ";
     }
     if (not_implemented_target(c.details)) return;  // the stub message says it all
-    print_details(relative_paths(c.details, root));
+    print_details(paths.relative(c.details));
     if (c.outcome == Outcome::crashed || c.outcome == Outcome::timed_out) {
-        fmt::print("  Run it alone (e.g. under gdb): {} {}\n", fs::relative(binary, root).string(), test_spec_for(c.name));
+        fmt::print("  Run it alone (e.g. under gdb): {} {}\n", fs::relative(binary, paths.root).string(), test_spec_for(c.name));
     }
 }
 
@@ -134,7 +129,7 @@ void summarize_unsolved(int lab, const std::vector<const CaseResult*>& failures,
     }
 }
 
-int check_lab(const Lab& lab, const Manifest& manifest, const std::vector<SourceFile>& files, const fs::path& root) {
+int check_lab(const Lab& lab, const Manifest& manifest, const std::vector<SourceFile>& files, const KitPaths& paths) {
     auto binary = lab.tests.find("yours");
     if (binary == lab.tests.end()) {
         fmt::print("{}: not built for your loop\n", lab.label());
@@ -157,7 +152,7 @@ int check_lab(const Lab& lab, const Manifest& manifest, const std::vector<Source
     summarize_unsolved(lab.number, failures, files);
     int shown = 0;
     for (const CaseResult* c : failures) {
-        if (shown++ < shown_in_full) explain(*c, lab.number, tags[c->name], files, root, binary->second);
+        if (shown++ < shown_in_full) explain(*c, lab.number, tags[c->name], files, paths, binary->second);
     }
     if (failures.size() > shown_in_full) {
         fmt::print("\n...and {} more failing:\n", failures.size() - shown_in_full);
@@ -223,7 +218,7 @@ int cmd_check(const KitPaths& paths, int number) {
     auto files = student_regions(paths);
     int failed_labs = 0;
     for (const Lab& lab : manifest.labs) {
-        if (lab.number <= number) failed_labs += check_lab(lab, manifest, files, paths.root);
+        if (lab.number <= number) failed_labs += check_lab(lab, manifest, files, paths);
     }
     if (failed_labs == 0) {
         fmt::print("\nAll tests of labs 01..{:02} pass on your loop. Well done!\n", number);

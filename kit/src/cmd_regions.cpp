@@ -44,7 +44,7 @@ bool load_both(const KitPaths& paths, std::vector<SourceFile>& student, std::vec
     }
     auto drift = find_drift(paths.student_loop(), paths.solution_loop());
     if (drift.empty()) return true;
-    for (const auto& d : drift) fmt::print(stderr, "{}\n", d.message);
+    for (const auto& d : drift) fmt::print(stderr, "{}\n", paths.relative(d.message));
     fmt::print(stderr, "labs/loop has changed outside its TODO regions (above). Put those lines back first; "
                        "nothing was changed.\n");
     return false;
@@ -106,7 +106,7 @@ int cmd_hint(const KitPaths& paths, int lab) {
     }
     fmt::print("Your TODO regions for lab {:02}:\n", lab);
     for (const Region* region : regions_of_lab(student, lab)) {
-        fmt::print("  {:<8} {}  {}\n           {}\n", is_unsolved(*region) ? "todo" : "started", where(*region),
+        fmt::print("  {:<8} {}  {}\n           {}\n", is_unsolved(*region) ? "starter" : "edited", where(*region),
                    region->name, region->goal);
     }
     return 0;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 namespace looplab::kit {
 
@@ -15,6 +16,16 @@ struct KitPaths {
     std::filesystem::path manifest() const { return build / "looplab-manifest.json"; }
     std::filesystem::path traces() const { return build / "traces"; }
     std::filesystem::path backups() const { return root / ".looplab" / "backups"; }
+
+    // `text` with every absolute path inside the repository made relative to it, so messages
+    // name "labs/loop/event_loop.cpp:42" as a student sees it.
+    std::string relative(std::string text) const {
+        const std::string prefix = std::filesystem::absolute(root).lexically_normal().string() + "/";
+        for (auto at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at)) {
+            text.erase(at, prefix.size());
+        }
+        return text;
+    }
 };
 
 }  // namespace looplab::kit

@@ -293,8 +293,10 @@ std::string trim_catch_output(std::string_view output) {
 }
 
 std::optional<NotImplemented> not_implemented_target(std::string_view output) {
-  // The whole line, as Catch2 prints the exception's message: "  lab 01: EventLoop::call_soon".
-  static const std::regex stub(R"(\s*lab (\d+): ([A-Za-z_~][A-Za-z0-9_:<>~]*(?:\(\))?)\s*)");
+  // The whole line, as Catch2 prints the exception's message ("  lab 01: EventLoop::call_soon"),
+  // or as the loop's default exception handler reports a stub that threw inside a callback
+  // ("  exception: lab 02: EventLoop::call_later").
+  static const std::regex stub(R"(\s*(?:exception: )?lab (\d+): ([A-Za-z_~][A-Za-z0-9_:<>~]*(?:\(\))?)\s*)");
   for (auto line : split_lines(output)) {
     if (line.size() > 200) continue;  // not a message Catch2 printed for a stub
     std::match_results<std::string_view::const_iterator> match;

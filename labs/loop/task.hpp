@@ -321,8 +321,10 @@ inline detail::YieldAwaiter yield_now() {
 }
 
 // Makes `task` a task of its own on its loop: its first step runs in the loop's next iteration.
+// `name`, if given, names it in error messages and the trace (default: "Task-N").
 template <class T>
-Task<T> create_task(Task<T> task) {
+Task<T> create_task(Task<T> task, std::string name = "") {
+    if (!name.empty()) task.set_name(std::move(name));
     task.core().start();
     return task;
 }

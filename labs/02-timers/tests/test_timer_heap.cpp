@@ -291,6 +291,22 @@ TEST_CASE("the cancelled count covers only cancelled timers still in the heap",
         CAPTURE(loop.timer_count());
         REQUIRE(loop.timer_count() == 102);
     }
+    SECTION("cancelled timers that leave the heap as due are no longer counted") {
+        INFO("A live timer at 1 ms, then 60 timers at 1 ms that were cancelled: the live one is at the front, "
+             "so none is dropped before the wait, and after it all 61 are due and leave the heap together. "
+             "Then the 102-timer heap with 40 cancelled (40 + 60 would be more than half): the 60 that left "
+             "as due must have left the count too.");
+        loop.call_later(1ms, [] {});
+        schedule_timers(loop, 60, 60, 1ms);
+        std::string error = what_thrown([&] { loop.run_once(); });
+        CAPTURE(error);
+        REQUIRE(loop.timer_count() == 0);
+        loop.call_later(1s, [] {});
+        schedule_timers(loop, 101, 40, 10s);
+        error = run_polling_iteration(loop);
+        CAPTURE(loop.timer_count());
+        REQUIRE(loop.timer_count() == 102);
+    }
     SECTION("timers removed by a rebuild are no longer counted") {
         INFO("A heap of 101 timers with 51 cancelled was rebuilt by a polling iteration (50 left). Then 52 more "
              "timers, 10 of them cancelled: 102 timers (10 + 51 would be more than half).");

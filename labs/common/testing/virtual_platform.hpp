@@ -29,7 +29,8 @@ class VirtualPlatform final : public Platform {
             throw std::logic_error(
                 "the loop asked to wait with no deadline, and nothing can wake it: on a real machine it "
                 "would hang here. The wait step's timeout must be zero while callbacks are ready or a "
-                "stop is pending (see wait_timeout).");
+                "stop is pending (lab 01), and run until the earliest timer while one is pending "
+                "(lab 02: timer_timeout). See wait_timeout.");
         }
         if (*timeout > Duration::zero()) now_ += *timeout;
     }
