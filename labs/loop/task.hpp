@@ -30,6 +30,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <exception>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -149,12 +150,20 @@ struct TaskPromiseBase {
     InitialAwaiter initial_suspend() noexcept { return {this}; }
 
     // At the end: complete the task's future, then hand control back to an inline awaiter.
+    // Nothing may throw out of here (the coroutine is past its end), so a failure to complete
+    // the future, a starter stub say, goes to the loop's exception handler.
     struct FinalAwaiter {
         bool await_ready() const noexcept { return false; }
         template <class Promise>
         void await_suspend(std::coroutine_handle<Promise> finished) const noexcept {
             TaskPromiseBase& promise = finished.promise();
-            promise.core->finish_from_coroutine();
+            try {
+                promise.core->finish_from_coroutine();
+            } catch (...) {
+                FutureCore& future = promise.core->future();
+                future.loop().call_exception_handler(
+                    {"Exception while finishing task " + future.name(), std::current_exception(), {}});
+            }
             promise.core->ended();
             if (promise.continuation) promise.driver->transfer_to(promise.continuation);
         }
@@ -349,8 +358,12 @@ auto run(MakeMain make_main) {
     EventLoop loop;
     set_event_loop(&loop);
     ScopeExit restore([&] {
-        loop.close();
         set_event_loop(previous);
+        try {
+            loop.close();
+        } catch (const std::exception& error) {  // a destructor must not throw: say it instead
+            std::cerr << "looplab::run could not close its loop:\n  exception: " << error.what() << '\n';
+        }
     });
     return run_until_complete(loop, make_main());
 }
