@@ -13,7 +13,7 @@ namespace {
 using nlohmann::json;
 
 const std::set<std::string> known_categories = {
-    "callback", "step", "executor", "wait", "iteration", "task", "flow", "queue", "timer", "future"};
+    "callback", "step", "executor", "wait", "iteration", "task", "flow", "queue", "timer", "future", "slow"};
 
 // The fields each phase must carry, beyond ph/pid/tid.
 const std::map<std::string, std::vector<std::string>> required_fields = {

@@ -133,6 +133,7 @@ std::string_view category_name(Category category) {
         case Category::queue: return "queue";
         case Category::timer: return "timer";
         case Category::future: return "future";
+        case Category::slow: return "slow";
     }
     return "unknown";
 }

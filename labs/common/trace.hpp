@@ -33,6 +33,7 @@ enum class Category : std::uint8_t {
     queue,      // C: the ready queue's length
     timer,      // i: a timer scheduled, fired or cancelled
     future,     // i: a future completed
+    slow,       // i: debug mode caught a callback or step holding the loop too long (lab 05)
 };
 std::string_view category_name(Category category);
 

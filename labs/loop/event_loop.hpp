@@ -86,6 +86,16 @@ class EventLoop {
     TimerHandle call_later(Duration delay, std::function<void()> callback, std::string name = "timer");
     std::size_t timer_count() const { return timers_.size(); }  // cancelled ones not yet dropped included
 
+    // --- Lab 05: the stall, seen in debug mode -----------------------------------------------
+
+    // Debug mode (asyncio's loop.set_debug): every callback or task step that holds the loop for
+    // slow_callback_duration or longer is reported through the exception handler ("Executing
+    // <name> took 0.523 seconds") and marked in the trace.
+    void set_debug(bool enabled);
+    bool get_debug() const;
+    void set_slow_callback_duration(Duration threshold);  // asyncio's default: 100 ms
+    Duration slow_callback_duration() const;
+
     // A timer is due when its deadline is earlier than now + this (asyncio's clock resolution).
     static constexpr Duration clock_resolution{1};
     // The longest the wait step ever sleeps with a timer pending (asyncio's MAXIMUM_SELECT_TIMEOUT).
@@ -100,6 +110,7 @@ class EventLoop {
     void wait_for_events(std::optional<Duration> timeout);
     void run_ready();
     void run_handle(const Handle& handle);
+    void report_slow_callback(const Handle& handle, Duration took);
 
     static bool timer_later(const Handle& a, const Handle& b);
     void timer_cancelled(const Handle& timer);
@@ -119,6 +130,9 @@ class EventLoop {
 
     // TODO(lab 02) EventLoop timer state: what the loop must remember about its timers besides the heap. See TUTORIAL.md#lab-02-timers
     // END TODO(lab 02)
+
+    // TODO(lab 05) EventLoop debug state: whether debug mode is on, and the slow-callback threshold. See TUTORIAL.md#lab-05-the-stall
+    // END TODO(lab 05)
 };
 
 // --- Lab 04: which loop? (asyncio.get_running_loop, get_event_loop, set_event_loop) -------

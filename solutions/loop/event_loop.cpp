@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "not_implemented.hpp"
 #include "scope_exit.hpp"
 #include "trace.hpp"
@@ -179,6 +181,7 @@ void EventLoop::run_ready() {
 void EventLoop::run_handle(const Handle& handle) {
     LOOPLAB_TRACE_SPAN(span, trace::Category::callback, handle.name());
     LOOPLAB_TRACE_EVENT(flow_end(handle.state_->trace_flow, handle.state_->trace_flow_name));
+    [[maybe_unused]] const TimePoint started = time();  // lab 05: how long did the callback hold the loop?
     // TODO(lab 01) EventLoop::run_handle: call the callback; an exception it throws goes to call_exception_handler and the loop carries on. See TUTORIAL.md#lab-01-callbacks-and-the-ready-queue
     // Move the callback out first: it may cancel its own handle, which drops the stored callback,
     // and a lambda must not be destroyed while it runs. It also frees the captures once it has run.
@@ -189,6 +192,45 @@ void EventLoop::run_handle(const Handle& handle) {
         call_exception_handler({"Exception in callback " + handle.name(), std::current_exception(), handle});
     }
     // END TODO(lab 01)
+    // TODO(lab 05) slow_callback_check: in debug mode, report the callback if it held the loop for slow_callback_duration or longer. See TUTORIAL.md#lab-05-the-stall
+    if (debug_) {
+        Duration took = time() - started;
+        if (took >= slow_callback_duration_) report_slow_callback(handle, took);
+    }
+    // END TODO(lab 05)
+}
+
+// asyncio logs "Executing <Handle ...> took 0.523 seconds"; looplab says it through the
+// exception handler (with no exception), so a test or a teacher's tool can catch it.
+void EventLoop::report_slow_callback(const Handle& handle, Duration took) {
+    const double seconds = std::chrono::duration<double>(took).count();
+    std::string message = fmt::format("Executing {} took {:.3f} seconds", handle.name(), seconds);
+    LOOPLAB_TRACE_EVENT(instant(trace::Category::slow, "slow callback", message));
+    call_exception_handler({std::move(message), nullptr, handle});
+}
+
+void EventLoop::set_debug(bool enabled) {
+    // TODO(lab 05) EventLoop::set_debug: turn debug mode on or off. See TUTORIAL.md#lab-05-the-stall
+    debug_ = enabled;
+    // END TODO(lab 05)
+}
+
+bool EventLoop::get_debug() const {
+    // TODO(lab 05) EventLoop::get_debug: is debug mode on? See TUTORIAL.md#lab-05-the-stall
+    return debug_;
+    // END TODO(lab 05)
+}
+
+void EventLoop::set_slow_callback_duration(Duration threshold) {
+    // TODO(lab 05) EventLoop::set_slow_callback_duration: remember the threshold for slow callbacks. See TUTORIAL.md#lab-05-the-stall
+    slow_callback_duration_ = threshold;
+    // END TODO(lab 05)
+}
+
+Duration EventLoop::slow_callback_duration() const {
+    // TODO(lab 05) EventLoop::slow_callback_duration: the threshold for slow callbacks. See TUTORIAL.md#lab-05-the-stall
+    return slow_callback_duration_;
+    // END TODO(lab 05)
 }
 
 void EventLoop::stop() {

@@ -24,7 +24,7 @@
 // may dangle by the time the coroutine runs.
 //
 // The machinery below (promise, awaiters, the trampoline) is the kit's; the TODO regions are
-// in task.cpp and at the end of this file.
+// in task.cpp.
 #pragma once
 
 #include <coroutine>

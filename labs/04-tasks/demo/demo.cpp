@@ -49,9 +49,11 @@ looplab::Task<int> main_coroutine() {
 void run_demo() {
     looplab::EventLoop loop;  // the first loop made on a thread is its current loop
 
-    // 4. The article's snippet, line for line.
+    // 4. The article's snippet, line for line (naming the main task "main" for the trace).
     looplab::EventLoop& current = looplab::get_event_loop();
-    int result = looplab::run_until_complete(current, main_coroutine());
+    looplab::Task<int> main_task = main_coroutine();
+    main_task.set_name("main");
+    int result = looplab::run_until_complete(current, main_task);
     fmt::print("  run_until_complete returned {}\n", result);
     loop.close();
 }

@@ -158,6 +158,18 @@ looplab::Task<int> yields_twice(Journal* journal) {
     co_return 12;
 }
 
+// Catches the CancelledError of a cancelled sleep(0), then awaits `later` and returns its value.
+looplab::Task<int> shrugs_at_yield_then_awaits(Journal* journal, looplab::Future<int> later) {
+    try {
+        co_await looplab::sleep(0ms);
+    } catch (const looplab::CancelledError&) {
+        journal->note("caught CancelledError at sleep(0), going on");
+    }
+    int value = co_await later;
+    journal->note("got " + std::to_string(value));
+    co_return value;
+}
+
 looplab::Task<int> awaits_future(Journal* journal, looplab::Future<int> future) {
     journal->note("task awaits the future");
     int value = 0;
@@ -386,6 +398,34 @@ TEST_CASE("a task cancelled while it yields with sleep(0) gets CancelledError wh
         REQUIRE(task.cancelled());
         REQUIRE(thrown == "stop yielding");
     }
+}
+
+TEST_CASE("a cancel delivered at a yield is used up: a task that catches it can await a future afterwards",
+          "[lab04][cancel][step]") {
+    looplab::testing::VirtualPlatform platform;
+    looplab::EventLoop loop{platform};
+    Journal journal{platform};
+
+    INFO("A task yields with sleep(0); it was cancelled while yielding, caught the CancelledError, then awaited a "
+         "pending future `later`, which a callback completed with 7. The cancel was delivered once, at the yield: "
+         "step must clear must_cancel_ when it turns it into cancel_at_resume_, or it also cancels `later`.");
+    looplab::Future<int> later(loop);
+    looplab::Task<int> task = looplab::create_task(shrugs_at_yield_then_awaits(&journal, later));
+    run_iterations(loop, 1);
+    task.cancel("once");
+    run_iterations(loop, 1);
+    CAPTURE(later.cancelled());
+    loop.call_soon([later]() mutable {
+        if (!later.done()) later.set_result(7);
+    });
+    const std::string thrown =
+        what_thrown_as<looplab::CancelledError>([&] { looplab::run_until_complete(loop, task); });
+    CAPTURE(thrown);
+
+    REQUIRE(journal.entries == std::vector<std::string>{"iteration 2: caught CancelledError at sleep(0), going on",
+                                                        "iteration 4: got 7"});
+    REQUIRE_FALSE(task.cancelled());
+    REQUIRE(task.result() == 7);
 }
 
 TEST_CASE("cancelling a task that awaits a future cancels that future too", "[lab04][cancel][step]") {
