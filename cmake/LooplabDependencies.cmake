@@ -30,6 +30,12 @@ else()
 endif()
 looplab_require(Catch2_FOUND catch2 "the labs' tests")
 
+find_package(SQLite3 QUIET)
+looplab_require(SQLite3_FOUND libsqlite3-dev "the blocking third-party library of labs 05-06")
+
+find_package(ZLIB QUIET)
+looplab_require(ZLIB_FOUND zlib1g-dev "the blocking third-party library of labs 05-06")
+
 find_path(ASIO_INCLUDE_DIR asio.hpp)
 looplab_require(ASIO_INCLUDE_DIR libasio-dev "standalone Asio")
 if(ASIO_INCLUDE_DIR AND NOT TARGET looplab::asio)

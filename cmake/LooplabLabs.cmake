@@ -73,10 +73,10 @@ function(_looplab_generate_starter outputs)
 endfunction()
 
 # looplab_add_lab(NUMBER 01 SLUG callbacks TITLE "Callbacks and the ready queue"
-#                 TESTS <files...> DEMO <file>)
+#                 TESTS <files...> DEMO <file> [DEMO_LIBRARIES <libs...>])
 # Builds lab<NN>_tests_<variant> and lab<NN>_demo_<variant> for every variant.
 function(looplab_add_lab)
-  cmake_parse_arguments(LAB "" "NUMBER;SLUG;TITLE;DEMO" "TESTS" ${ARGN})
+  cmake_parse_arguments(LAB "" "NUMBER;SLUG;TITLE;DEMO" "TESTS;DEMO_LIBRARIES" ${ARGN})
   math(EXPR number "${LAB_NUMBER}")   # JSON numbers take no leading zero
   set(entry "{\"number\": ${number}, \"slug\": \"${LAB_SLUG}\", \"title\": \"${LAB_TITLE}\", \"dir\": \"${CMAKE_CURRENT_SOURCE_DIR}\"")
   foreach(variant IN LISTS LOOPLAB_VARIANTS)
@@ -89,7 +89,7 @@ function(looplab_add_lab)
     if(LAB_DEMO)
       set(demo lab${LAB_NUMBER}_demo_${variant})
       add_executable(${demo} ${LAB_DEMO})
-      target_link_libraries(${demo} PRIVATE loop_${variant})
+      target_link_libraries(${demo} PRIVATE loop_${variant} ${LAB_DEMO_LIBRARIES})
       looplab_variant_warnings(${variant} ${demo})
       add_dependencies(variant_${variant} ${demo})
       string(APPEND entry ", \"demo_${variant}\": \"$<TARGET_FILE:${demo}>\"")

@@ -1,0 +1,76 @@
+// third_party_lib.cpp: plainly blocking calls into SQLite, zlib and the system resolver.
+#include "third_party_lib.hpp"
+
+#include <memory>
+#include <stdexcept>
+
+#include <sqlite3.h>
+#include <zlib.h>
+
+#include "os.hpp"
+
+namespace third_party_lib {
+namespace {
+
+using Database = std::unique_ptr<sqlite3, decltype(&sqlite3_close)>;
+using Statement = std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>;
+
+Database open_memory_database() {
+    sqlite3* db = nullptr;
+    if (sqlite3_open(":memory:", &db) != SQLITE_OK) {
+        sqlite3_close(db);
+        throw std::runtime_error("sqlite: cannot open an in-memory database");
+    }
+    return Database(db, &sqlite3_close);
+}
+
+}  // namespace
+
+std::int64_t slow_query(std::int64_t n) {
+    Database db = open_memory_database();
+    const char* sql =
+        "WITH RECURSIVE counter(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM counter WHERE x < ?1) "
+        "SELECT sum(x) FROM counter";
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db.get(), sql, -1, &raw, nullptr) != SQLITE_OK) {
+        throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(db.get()));
+    }
+    Statement statement(raw, &sqlite3_finalize);
+    sqlite3_bind_int64(statement.get(), 1, n);
+    if (sqlite3_step(statement.get()) != SQLITE_ROW) {
+        throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(db.get()));
+    }
+    return sqlite3_column_int64(statement.get(), 0);
+}
+
+std::int64_t slow_query_for(std::chrono::milliseconds target) {
+    // Measure a small query once; queries scale linearly with n.
+    static const double rows_per_ms = [] {
+        constexpr std::int64_t probe = 200'000;
+        auto start = std::chrono::steady_clock::now();
+        slow_query(probe);
+        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        return probe / std::max(ms, 0.01);
+    }();
+    return slow_query(static_cast<std::int64_t>(rows_per_ms * static_cast<double>(target.count())));
+}
+
+std::size_t compress(std::size_t bytes) {
+    std::string input;
+    input.reserve(bytes);
+    for (std::size_t i = 0; input.size() < bytes; ++i) input += "event loop " + std::to_string(i * 7919 % 1000) + ' ';
+    input.resize(bytes);
+    uLongf size = compressBound(static_cast<uLong>(input.size()));
+    std::vector<Bytef> output(size);
+    if (compress2(output.data(), &size, reinterpret_cast<const Bytef*>(input.data()),
+                  static_cast<uLong>(input.size()), Z_BEST_COMPRESSION) != Z_OK) {
+        throw std::runtime_error("zlib: compression failed");
+    }
+    return size;
+}
+
+std::vector<std::string> resolve(const std::string& host) {
+    return looplab::os::resolve_host(host);
+}
+
+}  // namespace third_party_lib

@@ -1,0 +1,28 @@
+// third_party_lib.hpp: the article's `third_party_lib`, for real. Each function calls a real
+// library from Debian's packages and BLOCKS the calling thread until it is done: none of them
+// knows anything about event loops. Call one on the loop thread and the loop stalls (lab 05);
+// hand it to run_in_executor and the loop runs on (lab 06).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace third_party_lib {
+
+// SQLite: counts up to `n` with a recursive query on an in-memory database and returns the
+// sum. Blocks for as long as SQLite needs: about 0.1 s per million on a current core.
+std::int64_t slow_query(std::int64_t n);
+
+// slow_query sized, on this machine, to take about `target` (measured once, then reused).
+std::int64_t slow_query_for(std::chrono::milliseconds target);
+
+// zlib: compresses `bytes` of generated text at the highest level; returns the compressed size.
+std::size_t compress(std::size_t bytes);
+
+// The classic blocking name lookup (getaddrinfo): the addresses `host` resolves to.
+std::vector<std::string> resolve(const std::string& host);
+
+}  // namespace third_party_lib
