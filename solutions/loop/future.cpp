@@ -72,15 +72,16 @@ std::exception_ptr FutureCore::exception() {
     // END TODO(lab 03)
 }
 
-CallbackId FutureCore::add_done_callback(std::function<void(FutureCore&)> callback) {
+CallbackId FutureCore::add_done_callback(std::function<void(FutureCore&)> callback, std::string name) {
+    if (name.empty()) name = name_ + " done callback";
     // TODO(lab 03) FutureCore::add_done_callback: give the callback an id; if the future is done, schedule it now with call_soon, otherwise keep it for later. See TUTORIAL.md#lab-03-futures
     CallbackId id = next_callback_id_++;
     if (done()) {
         // Never inline, even now: a callback must not run inside the code that added it.
         loop_->call_soon([self = shared_from_this(), callback = std::move(callback)] { callback(*self); },
-                         name_ + " done callback");
+                         std::move(name));
     } else {
-        callbacks_.emplace_back(id, std::move(callback));
+        callbacks_.push_back({id, std::move(callback), std::move(name)});
     }
     return id;
     // END TODO(lab 03)
@@ -88,7 +89,7 @@ CallbackId FutureCore::add_done_callback(std::function<void(FutureCore&)> callba
 
 std::size_t FutureCore::remove_done_callback(CallbackId id) {
     // TODO(lab 03) FutureCore::remove_done_callback: remove the callback with that id, if it is still waiting; return how many were removed. See TUTORIAL.md#lab-03-futures
-    auto removed = std::erase_if(callbacks_, [id](const auto& entry) { return entry.first == id; });
+    auto removed = std::erase_if(callbacks_, [id](const DoneCallback& entry) { return entry.id == id; });
     return removed;
     // END TODO(lab 03)
 }
@@ -100,9 +101,9 @@ void FutureCore::schedule_callbacks() {
     // TODO(lab 03) FutureCore::schedule_callbacks: call_soon each waiting callback, in order, with this future; then forget them. See TUTORIAL.md#lab-03-futures
     auto callbacks = std::move(callbacks_);
     callbacks_.clear();
-    for (auto& [id, callback] : callbacks) {
-        loop_->call_soon([self = shared_from_this(), callback = std::move(callback)] { callback(*self); },
-                         name_ + " done callback");
+    for (DoneCallback& callback : callbacks) {
+        loop_->call_soon([self = shared_from_this(), run = std::move(callback.run)] { run(*self); },
+                         std::move(callback.name));
     }
     // END TODO(lab 03)
 }

@@ -72,7 +72,8 @@ class FutureCore : public std::enable_shared_from_this<FutureCore> {
     virtual bool cancel(std::string message);  // a task overrides it (lab 04)
     void check_result();
     std::exception_ptr exception();
-    CallbackId add_done_callback(std::function<void(FutureCore&)> callback);
+    // `name` labels the scheduled callback in error messages and the trace; empty: "<future> done callback".
+    CallbackId add_done_callback(std::function<void(FutureCore&)> callback, std::string name = "");
     std::size_t remove_done_callback(CallbackId id);
 
   private:
@@ -87,7 +88,12 @@ class FutureCore : public std::enable_shared_from_this<FutureCore> {
     std::exception_ptr exception_;
     bool exception_retrieved_ = false;  // asyncio logs an exception nobody retrieved
     std::string cancel_message_;
-    std::vector<std::pair<CallbackId, std::function<void(FutureCore&)>>> callbacks_;
+    struct DoneCallback {
+        CallbackId id;
+        std::function<void(FutureCore&)> run;
+        std::string name;  // what call_soon will call it
+    };
+    std::vector<DoneCallback> callbacks_;
     CallbackId next_callback_id_ = 1;
 };
 

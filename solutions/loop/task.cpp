@@ -89,7 +89,7 @@ void TaskCore::step() {
     if (coroutine_done()) return;  // it ended: finish_from_coroutine has completed the future
     if (waiting_on_) {
         // asyncio's __wakeup: step again once the awaited future is done.
-        waiting_on_->add_done_callback([self = self()](FutureCore&) { self->step(); });
+        waiting_on_->add_done_callback([self = self()](FutureCore&) { self->step(); }, future_.name());
         // cancel() was called during this step: pass it on to what the task now waits for.
         if (must_cancel_ && waiting_on_->cancel(cancel_message_)) must_cancel_ = false;
     } else {
