@@ -11,13 +11,19 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <mutex>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "handle.hpp"
 #include "platform.hpp"
 
 namespace looplab {
+
+class Executor;
+template <class T>
+class Future;
 
 // What went wrong, handed to the loop's exception handler (asyncio's "context" dict).
 struct ExceptionContext {
@@ -96,6 +102,20 @@ class EventLoop {
     void set_slow_callback_duration(Duration threshold);  // asyncio's default: 100 ms
     Duration slow_callback_duration() const;
 
+    // --- Lab 06: threads -------------------------------------------------------------------
+
+    // The one member function any thread may call: schedules `callback` like call_soon, then
+    // wakes the loop if it is waiting. Throws std::runtime_error("Event loop is closed") on a
+    // closed loop.
+    Handle call_soon_threadsafe(std::function<void()> callback, std::string name = "callback");
+    // Runs fn() on `executor` (nullptr: the default executor) and returns a future of its result,
+    // completed on the loop thread (defined in executor.hpp). The loop must outlive the job.
+    template <class F>
+    Future<std::invoke_result_t<F&>> run_in_executor(Executor* executor, F fn);
+    // Waits for the default executor's jobs and stops its workers; afterwards run_in_executor
+    // with the default executor throws "Executor shutdown has been called".
+    void shutdown_default_executor();
+
     // A timer is due when its deadline is earlier than now + this (asyncio's clock resolution).
     static constexpr Duration clock_resolution{1};
     // The longest the wait step ever sleeps with a timer pending (asyncio's MAXIMUM_SELECT_TIMEOUT).
@@ -116,6 +136,8 @@ class EventLoop {
     void timer_cancelled(const Handle& timer);
     void drop_cancelled_timers();
     void move_due_timers();
+    void take_threadsafe_callbacks();
+    Executor& default_executor();
 
     std::unique_ptr<Platform> owned_platform_;  // set only when the loop made its own
     Platform& platform_;
@@ -133,6 +155,9 @@ class EventLoop {
 
     // TODO(lab 05) EventLoop debug state: whether debug mode is on, and the slow-callback threshold. See TUTORIAL.md#lab-05-the-stall
     // END TODO(lab 05)
+
+    // TODO(lab 06) EventLoop thread state: a queue for callbacks from other threads with the mutex that guards it, and the default executor (made on first use; remember once it was shut down). See TUTORIAL.md#lab-06-run_in_executor
+    // END TODO(lab 06)
 };
 
 // --- Lab 04: which loop? (asyncio.get_running_loop, get_event_loop, set_event_loop) -------

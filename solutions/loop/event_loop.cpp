@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "executor.hpp"  // the default executor dies with the loop
 #include "not_implemented.hpp"
 #include "scope_exit.hpp"
 #include "trace.hpp"
@@ -161,6 +162,7 @@ void EventLoop::run_once() {
     LOOPLAB_TRACE_EVENT(counter("timer heap", "length", static_cast<std::int64_t>(timers_.size())));
     drop_cancelled_timers();
     wait_for_events(wait_timeout());
+    take_threadsafe_callbacks();
     move_due_timers();
     run_ready();
 }
@@ -254,6 +256,10 @@ void EventLoop::close() {
     timers_.clear();
     cancelled_timers_ = 0;
     // END TODO(lab 02)
+    // TODO(lab 06) close_executor: shut the default executor down without waiting for its jobs (its workers are joined when the loop is destroyed). See TUTORIAL.md#lab-06-run_in_executor
+    if (default_executor_) default_executor_->shutdown(/*wait=*/false);
+    default_executor_shut_down_ = true;
+    // END TODO(lab 06)
 }
 
 bool EventLoop::is_running() const {

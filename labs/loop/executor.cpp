@@ -1,0 +1,60 @@
+// executor.cpp: the thread pool, and how other threads hand work to the loop thread.
+#include "executor.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace looplab {
+
+Executor::Executor(std::size_t workers) : workers_(workers), pool_(workers) {}
+
+Executor::~Executor() {
+    pool_.join();
+}
+
+void Executor::submit(std::function<void()> job) {
+    if (shut_down_.load()) throw std::runtime_error("Executor shutdown has been called");
+    asio::post(pool_, [this, job = std::move(job)] {
+        // Name each worker once, for the trace: executor-0, executor-1, ...
+        thread_local bool named = false;
+        if (!named) {
+            trace::set_thread_name(fmt::format("executor-{}", next_worker_.fetch_add(1)));
+            named = true;
+        }
+        job();
+    });
+}
+
+void Executor::shutdown(bool wait) {
+    shut_down_.store(true);
+    if (wait) pool_.join();
+}
+
+Handle EventLoop::call_soon_threadsafe(std::function<void()> callback, std::string name) {
+    // TODO(lab 06) EventLoop::call_soon_threadsafe: refuse on a closed loop; append a new handle to the thread-safe queue under its mutex; then wake the loop. See TUTORIAL.md#lab-06-run_in_executor
+    throw looplab::not_implemented{"lab 06: EventLoop::call_soon_threadsafe"};
+    // END TODO(lab 06)
+}
+
+// Right after the wait step: callbacks other threads scheduled join the ready queue, in order.
+void EventLoop::take_threadsafe_callbacks() {
+    // TODO(lab 06) take_threadsafe_callbacks: under the mutex, move every callback from the thread-safe queue to the end of the ready queue. See TUTORIAL.md#lab-06-run_in_executor
+    // END TODO(lab 06)
+}
+
+Executor& EventLoop::default_executor() {
+    // TODO(lab 06) EventLoop::default_executor: refuse after shutdown; otherwise make the executor on first use, with asyncio's min(32, cores + 4) workers. See TUTORIAL.md#lab-06-run_in_executor
+    throw looplab::not_implemented{"lab 06: EventLoop::default_executor"};
+    // END TODO(lab 06)
+}
+
+void EventLoop::shutdown_default_executor() {
+    // TODO(lab 06) EventLoop::shutdown_default_executor: wait for the default executor's jobs and stop it; refuse new jobs from now on. See TUTORIAL.md#lab-06-run_in_executor
+    throw looplab::not_implemented{"lab 06: EventLoop::shutdown_default_executor"};
+    // END TODO(lab 06)
+}
+
+}  // namespace looplab
