@@ -1,8 +1,11 @@
 // trace_check.cpp: the schema rules of TRACE_SCHEMA.md, one small check per rule.
 #include "trace_check.hpp"
 
+#include <cstdint>
 #include <map>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -73,7 +76,47 @@ void count_threads(const json& events, TraceReport& report) {
     }
 }
 
+// The tid of every thread named `name`, or whose name starts with it when `prefix` is set.
+std::set<std::int64_t> threads_named(const json& events, const std::string& name, bool prefix) {
+    std::set<std::int64_t> tids;
+    for (const auto& e : events) {
+        if (!e.is_object() || e.value("ph", "") != "M" || !e.contains("args") || !e["args"].is_object()) continue;
+        const std::string thread = e["args"].value("name", "");
+        if (prefix ? thread.rfind(name, 0) == 0 : thread == name) tids.insert(e.value("tid", std::int64_t{-1}));
+    }
+    return tids;
+}
+
 }  // namespace
+
+int steps_inside_executor_spans(std::string_view json_text, std::string_view step_prefix) {
+    json doc = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("traceEvents")) return 0;
+    const json& events = doc["traceEvents"];
+    auto loop = threads_named(events, "loop", false);
+    auto workers = threads_named(events, "executor-", true);
+    std::vector<std::pair<double, double>> jobs;  // [start, end] of every executor span
+    for (const auto& e : events) {
+        if (e.is_object() && e.value("ph", "") == "X" && e.value("cat", "") == "executor" &&
+            workers.count(e.value("tid", std::int64_t{-1}))) {
+            jobs.emplace_back(e.value("ts", 0.0), e.value("ts", 0.0) + e.value("dur", 0.0));
+        }
+    }
+    int inside = 0;
+    for (const auto& e : events) {
+        if (!e.is_object() || e.value("ph", "") != "X" || e.value("cat", "") != "step") continue;
+        if (!loop.count(e.value("tid", std::int64_t{-1}))) continue;
+        if (e.value("name", "").rfind(std::string(step_prefix), 0) != 0) continue;
+        double start = e.value("ts", 0.0), end = start + e.value("dur", 0.0);
+        for (const auto& [job_start, job_end] : jobs) {
+            if (start >= job_start && end <= job_end) {
+                ++inside;
+                break;
+            }
+        }
+    }
+    return inside;
+}
 
 TraceReport check_trace(std::string_view json_text) {
     TraceReport report;

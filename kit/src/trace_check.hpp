@@ -20,4 +20,10 @@ struct TraceReport {
 // Parses `json_text` and checks every event. Never throws: malformed JSON is a problem too.
 TraceReport check_trace(std::string_view json_text);
 
+// The seed scenario's claim, read off a trace: how many task steps whose name starts with
+// `step_prefix` ran on the "loop" thread entirely inside an "executor" span on an executor-N
+// thread. With the blocking call in the executor the tickers go on (many); with it on the loop,
+// none can. Returns 0 for text that is not a trace.
+int steps_inside_executor_spans(std::string_view json_text, std::string_view step_prefix);
+
 }  // namespace looplab::kit

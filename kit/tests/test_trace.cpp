@@ -90,6 +90,19 @@ TEST_CASE("An enclosing span is written before the spans inside it", "[kit][trac
     REQUIRE(order == std::vector<std::string>{"run_once", "cb"});
 }
 
+TEST_CASE("Ticker steps count as inside the executor job only when they lie within its span", "[kit][trace]") {
+    const std::string trace = R"({"traceEvents":[
+        {"ph":"M","name":"thread_name","pid":1,"tid":1,"args":{"name":"loop"}},
+        {"ph":"M","name":"thread_name","pid":1,"tid":2,"args":{"name":"executor-0"}},
+        {"ph":"X","cat":"executor","name":"run_in_executor","pid":1,"tid":2,"ts":100,"dur":500},
+        {"ph":"X","cat":"step","name":"ticker-0","pid":1,"tid":1,"ts":150,"dur":1},
+        {"ph":"X","cat":"step","name":"ticker-1","pid":1,"tid":1,"ts":599,"dur":5},
+        {"ph":"X","cat":"step","name":"main","pid":1,"tid":1,"ts":200,"dur":1},
+        {"ph":"X","cat":"step","name":"ticker-2","pid":1,"tid":1,"ts":50,"dur":1}]})";
+    CHECK(looplab::kit::steps_inside_executor_spans(trace, "ticker") == 1);
+    CHECK(looplab::kit::steps_inside_executor_spans("not json", "ticker") == 0);
+}
+
 TEST_CASE("The schema check rejects what the viewer could not read", "[kit][trace]") {
     SECTION("text that is not JSON") {
         CHECK_FALSE(check_trace("{\"traceEvents\": [").problems.empty());
