@@ -12,40 +12,11 @@
 #include "event_loop.hpp"
 #include "looplab_catch.hpp"
 #include "loop_test_helpers.hpp"
+#include "timer_test_helpers.hpp"
 #include "virtual_platform.hpp"
 
 using namespace looplab::testing;  // record, what_thrown, describe_waits, ...: loop_test_helpers.hpp
 using namespace std::chrono_literals;
-
-namespace {
-
-// A duration in the largest unit that divides it exactly: "10ms", "48h", "1ns".
-std::string in_words(looplab::Duration duration) {
-    if (duration == looplab::Duration::zero()) return "0ms";
-    if (duration % 1h == looplab::Duration::zero()) return std::to_string(duration / 1h) + "h";
-    if (duration % 1s == looplab::Duration::zero()) return std::to_string(duration / 1s) + "s";
-    if (duration % 1ms == looplab::Duration::zero()) return std::to_string(duration / 1ms) + "ms";
-    return std::to_string(duration.count()) + "ns";
-}
-
-// A callback that logs "t=<the loop's time since start> <name>" when it runs, e.g. "t=10ms A".
-std::function<void()> record_time(std::vector<std::string>& log, const looplab::EventLoop& loop,
-                                  looplab::TimePoint start, std::string name) {
-    return [&log, &loop, start, name = std::move(name)] {
-        log.push_back("t=" + in_words(loop.time() - start) + " " + name);
-    };
-}
-
-// Runs iterations while timers are pending, but at most `limit` of them, so a loop that never
-// empties its heap fails the test instead of hanging it. Returns what an iteration threw, or
-// "(nothing was thrown)".
-std::string run_while_timers_pending(looplab::EventLoop& loop, int limit = 1000) {
-    return what_thrown([&] {
-        for (int i = 0; i < limit && loop.timer_count() > 0; ++i) loop.run_once();
-    });
-}
-
-}  // namespace
 
 TEST_CASE("call_later only schedules: the timer waits in the heap and not in the ready queue",
           "[lab02][call_later][call_at]") {

@@ -11,31 +11,11 @@
 #include "event_loop.hpp"
 #include "looplab_catch.hpp"
 #include "loop_test_helpers.hpp"
+#include "timer_test_helpers.hpp"
 #include "virtual_platform.hpp"
 
 using namespace looplab::testing;  // record, what_thrown, describe_waits, ...: loop_test_helpers.hpp
 using namespace std::chrono_literals;
-
-namespace {
-
-// A duration in the largest unit that divides it exactly: "10ms", "48h", "1ns".
-std::string in_words(looplab::Duration duration) {
-    if (duration == looplab::Duration::zero()) return "0ms";
-    if (duration % 1h == looplab::Duration::zero()) return std::to_string(duration / 1h) + "h";
-    if (duration % 1s == looplab::Duration::zero()) return std::to_string(duration / 1s) + "s";
-    if (duration % 1ms == looplab::Duration::zero()) return std::to_string(duration / 1ms) + "ms";
-    return std::to_string(duration.count()) + "ns";
-}
-
-// A callback that logs "t=<the loop's time since start> <name>" when it runs, e.g. "t=10ms A".
-std::function<void()> record_time(std::vector<std::string>& log, const looplab::EventLoop& loop,
-                                  looplab::TimePoint start, std::string name) {
-    return [&log, &loop, start, name = std::move(name)] {
-        log.push_back("t=" + in_words(loop.time() - start) + " " + name);
-    };
-}
-
-}  // namespace
 
 TEST_CASE("the wait step sleeps until the earliest deadline", "[lab02][timer_timeout]") {
     looplab::testing::VirtualPlatform platform;

@@ -17,13 +17,6 @@ using namespace looplab::testing;  // record, schedule_stop, what_thrown, ...: l
 
 namespace {
 
-// An exception type of the tests' own, so a test can tell "the exception that was set" apart
-// from anything the loop or the future throws.
-class ParseError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
-
 // These tests leave some exceptions unretrieved on purpose; the report that comes when the
 // future is destroyed is the subject of test_unretrieved_exception.cpp, so keep it quiet here.
 void ignore_loop_reports(looplab::EventLoop& loop) {

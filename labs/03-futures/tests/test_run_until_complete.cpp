@@ -20,25 +20,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// An exception type of the tests' own, so a test can tell "the exception that was set" apart
-// from anything the loop or the future throws.
-class ParseError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
-
-// Runs `action` and returns the what() of the `Error` it throws, or "(nothing was thrown)".
-// Any other exception passes through and fails the test with its own message.
-template <class Error>
-std::string what_thrown_as(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error.what();
-    }
-    return "(nothing was thrown)";
-}
-
 // Schedules a callback that logs "tick <n>" and schedules tick n + 1, calling stop() on tick 3
 // instead. A run_forever that starts with tick 1 pending must log exactly three ticks: fewer
 // means something else stopped the loop early.

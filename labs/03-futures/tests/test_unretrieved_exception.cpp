@@ -17,29 +17,12 @@
 
 using namespace looplab::testing;  // record, schedule_stop, what_thrown, ...: loop_test_helpers.hpp
 
-namespace {
-
-// Sets a custom exception handler that keeps every context it is given.
-void keep_reports(looplab::EventLoop& loop, std::vector<looplab::ExceptionContext>& reports) {
-    loop.set_exception_handler(
-        [&reports](looplab::EventLoop&, const looplab::ExceptionContext& context) { reports.push_back(context); });
-}
-
-// The messages of the reports, for comparing whole vectors.
-std::vector<std::string> messages(const std::vector<looplab::ExceptionContext>& reports) {
-    std::vector<std::string> result;
-    for (const auto& report : reports) result.push_back(report.message);
-    return result;
-}
-
-}  // namespace
-
 TEST_CASE("an exception nobody retrieved is reported when the last copy of the future is destroyed",
           "[lab03][report_unretrieved]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<looplab::ExceptionContext> reports;
-    keep_reports(loop, reports);
+    collect_reports(loop, reports);
 
     INFO("A custom exception handler keeps what it is given. A Future<int> named \"save\" and a copy of it "
          "exist; set_exception(std::runtime_error(\"disk full\")) was called and nobody asked for the result.");
@@ -105,7 +88,7 @@ TEST_CASE("an exception that was retrieved is not reported", "[lab03][report_unr
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<looplab::ExceptionContext> reports;
-    keep_reports(loop, reports);
+    collect_reports(loop, reports);
 
     INFO("A custom exception handler keeps what it is given. set_exception(std::runtime_error(\"disk full\")) "
          "was called on a Future<int>.");
@@ -132,7 +115,7 @@ TEST_CASE("cancel() on a future that holds an exception counts as retrieving it:
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<looplab::ExceptionContext> reports;
-    keep_reports(loop, reports);
+    collect_reports(loop, reports);
 
     INFO("A custom exception handler keeps what it is given. set_exception(std::runtime_error(\"disk full\")) "
          "was called on a Future<int>, then cancel(). The future is done, so cancel() returns false, but whoever "
@@ -156,7 +139,7 @@ TEST_CASE("a future that finished with a value, or was cancelled, reports nothin
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
     std::vector<looplab::ExceptionContext> reports;
-    keep_reports(loop, reports);
+    collect_reports(loop, reports);
     std::optional<looplab::Future<int>> future{std::in_place, loop};
 
     SECTION("finished with a value that nobody read") {
@@ -185,7 +168,7 @@ TEST_CASE("a future that outlives its loop reports an unretrieved exception on s
          "your report_unretrieved checks loop_alive_ first and writes to std::cerr instead.");
     {
         looplab::EventLoop loop{platform};
-        keep_reports(loop, reports);
+        collect_reports(loop, reports);
         future.emplace(loop);
         future->set_exception(std::make_exception_ptr(std::runtime_error("disk full")));
     }

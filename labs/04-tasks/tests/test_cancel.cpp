@@ -12,6 +12,7 @@
 #include "looplab_catch.hpp"
 #include "loop_test_helpers.hpp"
 #include "task.hpp"
+#include "task_test_helpers.hpp"
 #include "virtual_platform.hpp"
 
 using namespace looplab::testing;  // describe_waits, what_of, ...: loop_test_helpers.hpp
@@ -19,63 +20,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// An exception type of the tests' own, so a test can tell "what the coroutine threw" apart from anything
-// the loop or the task machinery throws.
-class ParseError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
-
-// Runs `action` and returns the what() of the `Error` it throws, or "(nothing was thrown)". Any other
-// exception (a not_implemented stub, say) passes through and fails the test with its own message.
-template <class Error>
-std::string what_thrown_as(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error.what();
-    }
-    return "(nothing was thrown)";
-}
-
-// A duration in the largest unit that divides it exactly: "10ms", "2s", "1h".
-std::string in_words(looplab::Duration duration) {
-    if (duration == looplab::Duration::zero()) return "0ms";
-    if (duration % 1h == looplab::Duration::zero()) return std::to_string(duration / 1h) + "h";
-    if (duration % 1s == looplab::Duration::zero()) return std::to_string(duration / 1s) + "s";
-    if (duration % 1ms == looplab::Duration::zero()) return std::to_string(duration / 1ms) + "ms";
-    return std::to_string(duration.count()) + "ns";
-}
-
-// What the tests' coroutines did. at() stamps an entry with the virtual time since the journal was made
-// ("t=5ms sleeper caught CancelledError: stop"); note() with the loop iteration ("iteration 2: ..."). Every
-// iteration asks the platform to wait exactly once, before it runs its callbacks, so the iteration number
-// is the number of waits so far.
-class Journal {
-  public:
-    explicit Journal(const looplab::testing::VirtualPlatform& platform)
-        : platform_(&platform), start_(platform.now()) {}
-
-    void at(const std::string& what) { entries.push_back("t=" + in_words(platform_->now() - start_) + " " + what); }
-    void note(const std::string& what) {
-        entries.push_back("iteration " + std::to_string(platform_->waits.size()) + ": " + what);
-    }
-
-    std::vector<std::string> entries;
-
-  private:
-    const looplab::testing::VirtualPlatform* platform_;
-    looplab::TimePoint start_;
-};
-
-// The waits that blocked, in words: describe_waits without the polls.
-std::vector<std::string> waits_that_slept(const std::vector<std::optional<looplab::Duration>>& waits) {
-    std::vector<std::string> slept;
-    for (const std::string& wait : describe_waits(waits)) {
-        if (wait != "poll") slept.push_back(wait);
-    }
-    return slept;
-}
+// The journal these tests read: entries stamped with the virtual time or the loop iteration
+// (task_test_helpers.hpp).
+using Journal = TimedJournal;
 
 // Runs the loop (run_forever, so that get_running_loop() works in the tasks) until its clock has moved on
 // by `span`: a timer at that time stops it. The test can then cancel a task that is in the middle of a sleep.

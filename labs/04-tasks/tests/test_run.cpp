@@ -12,28 +12,10 @@
 #include "task.hpp"
 #include "virtual_platform.hpp"
 
+using namespace looplab::testing;  // ParseError, what_thrown_as: loop_test_helpers.hpp
 using namespace std::chrono_literals;
 
 namespace {
-
-// An exception type of the tests' own, so a test can tell "what the coroutine threw" apart from anything
-// the loop or the task machinery throws.
-class ParseError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
-
-// Runs `action` and returns the what() of the `Error` it throws, or "(nothing was thrown)". Any other
-// exception (a not_implemented stub, say) passes through and fails the test with its own message.
-template <class Error>
-std::string what_thrown_as(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error.what();
-    }
-    return "(nothing was thrown)";
-}
 
 // The loops a coroutine saw while it ran.
 struct SeenLoops {

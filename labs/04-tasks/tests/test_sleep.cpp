@@ -10,6 +10,7 @@
 #include "looplab_catch.hpp"
 #include "loop_test_helpers.hpp"
 #include "task.hpp"
+#include "task_test_helpers.hpp"
 #include "virtual_platform.hpp"
 
 using namespace looplab::testing;  // describe_waits, ...: loop_test_helpers.hpp
@@ -17,44 +18,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A duration in the largest unit that divides it exactly: "10ms", "2s", "1ns".
-std::string in_words(looplab::Duration duration) {
-    if (duration == looplab::Duration::zero()) return "0ms";
-    if (duration % 1h == looplab::Duration::zero()) return std::to_string(duration / 1h) + "h";
-    if (duration % 1s == looplab::Duration::zero()) return std::to_string(duration / 1s) + "s";
-    if (duration % 1ms == looplab::Duration::zero()) return std::to_string(duration / 1ms) + "ms";
-    return std::to_string(duration.count()) + "ns";
-}
-
-// What the tests' coroutines did. at() stamps an entry with the virtual time since the journal was made
-// ("t=10ms A wakes"); note() with the loop iteration ("iteration 2: A2"). Every iteration asks the
-// platform to wait exactly once, before it runs its callbacks, so the iteration number is the number of
-// waits so far.
-class Journal {
-  public:
-    explicit Journal(const looplab::testing::VirtualPlatform& platform)
-        : platform_(&platform), start_(platform.now()) {}
-
-    void at(const std::string& what) { entries.push_back("t=" + in_words(platform_->now() - start_) + " " + what); }
-    void note(const std::string& what) {
-        entries.push_back("iteration " + std::to_string(platform_->waits.size()) + ": " + what);
-    }
-
-    std::vector<std::string> entries;
-
-  private:
-    const looplab::testing::VirtualPlatform* platform_;
-    looplab::TimePoint start_;
-};
-
-// The waits that blocked, in words: describe_waits without the polls.
-std::vector<std::string> waits_that_slept(const std::vector<std::optional<looplab::Duration>>& waits) {
-    std::vector<std::string> slept;
-    for (const std::string& wait : describe_waits(waits)) {
-        if (wait != "poll") slept.push_back(wait);
-    }
-    return slept;
-}
+// The journal these tests read: entries stamped with the virtual time or the loop iteration
+// (task_test_helpers.hpp).
+using Journal = TimedJournal;
 
 // --- The tests' coroutines. Free functions taking their parameters by value: a coroutine may run long
 // after its caller returned, so references (and lambda captures) could dangle. ---------------------------

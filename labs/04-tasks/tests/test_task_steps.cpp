@@ -11,50 +11,15 @@
 #include "looplab_catch.hpp"
 #include "loop_test_helpers.hpp"
 #include "task.hpp"
+#include "task_test_helpers.hpp"
 #include "virtual_platform.hpp"
 
 using namespace looplab::testing;  // what_of, what_thrown, describe_waits, ...: loop_test_helpers.hpp
 
 namespace {
 
-// An exception type of the tests' own, so a test can tell "what the coroutine threw" apart from anything
-// the loop or the task machinery throws.
-class ParseError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
-
-// Runs `action` and returns the what() of the `Error` it throws, or "(nothing was thrown)". Any other
-// exception (a not_implemented stub, say) passes through and fails the test with its own message.
-template <class Error>
-std::string what_thrown_as(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error.what();
-    }
-    return "(nothing was thrown)";
-}
-
-// What the tests' coroutines and callbacks did, each entry stamped with the loop iteration that ran it,
-// e.g. "iteration 2: child runs". Every iteration (run_once) asks the platform to wait exactly once,
-// before it runs its callbacks, so the iteration number is the number of waits so far. An entry made
-// before the loop ever ran says so: code that should have waited for the loop ran inline.
-class Journal {
-  public:
-    explicit Journal(const looplab::testing::VirtualPlatform& platform) : platform_(&platform) {}
-
-    void note(const std::string& what) {
-        const std::size_t iteration = platform_->waits.size();
-        entries.push_back(iteration == 0 ? "before the loop ran: " + what
-                                         : "iteration " + std::to_string(iteration) + ": " + what);
-    }
-
-    std::vector<std::string> entries;
-
-  private:
-    const looplab::testing::VirtualPlatform* platform_;
-};
+// The journal these tests read: entries stamped with the loop iteration (task_test_helpers.hpp).
+using Journal = IterationJournal;
 
 // --- The tests' coroutines. Free functions taking their parameters by value: a coroutine may run long
 // after its caller returned, so references (and lambda captures) could dangle. ---------------------------

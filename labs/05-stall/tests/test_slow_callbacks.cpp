@@ -16,38 +16,15 @@
 #include "task.hpp"
 #include "virtual_platform.hpp"
 
-using namespace looplab::testing;  // what_of, what_thrown (loop_test_helpers.hpp), CaptureStderr
+using namespace looplab::testing;  // what_of, what_thrown, in_words, messages, ... (loop_test_helpers.hpp), CaptureStderr
 using namespace std::chrono_literals;
 
 namespace {
-
-// A duration in the largest unit that divides it exactly: "100ms", "2s", "99999999ns".
-std::string in_words(looplab::Duration duration) {
-    if (duration == looplab::Duration::zero()) return "0ms";
-    if (duration % 1h == looplab::Duration::zero()) return std::to_string(duration / 1h) + "h";
-    if (duration % 1s == looplab::Duration::zero()) return std::to_string(duration / 1s) + "s";
-    if (duration % 1ms == looplab::Duration::zero()) return std::to_string(duration / 1ms) + "ms";
-    return std::to_string(duration.count()) + "ns";
-}
 
 // A callback that blocks the loop for `how_long`. Nothing really sleeps: it moves the virtual clock on by
 // `how_long`, which is exactly what the loop would see after a blocking call (a slow query, a sleep) that long.
 std::function<void()> blocks_for(looplab::testing::VirtualPlatform& platform, looplab::Duration how_long) {
     return [&platform, how_long] { platform.advance(how_long); };
-}
-
-// Sets an exception handler on `loop` that keeps every context it is given, so a test can read the reports.
-void collect_reports(looplab::EventLoop& loop, std::vector<looplab::ExceptionContext>& reports) {
-    loop.set_exception_handler(
-        [&reports](looplab::EventLoop&, const looplab::ExceptionContext& context) { reports.push_back(context); });
-}
-
-// The reports' messages, in order: tests compare the whole list, e.g.
-// { "Executing tick took 0.523 seconds" } == { }.
-std::vector<std::string> messages(const std::vector<looplab::ExceptionContext>& reports) {
-    std::vector<std::string> texts;
-    for (const auto& report : reports) texts.push_back(report.message);
-    return texts;
 }
 
 // Runs iterations until nothing is ready and no timer is pending, but at most `limit` of them. Returns what an

@@ -3,9 +3,11 @@
 // { "A", "C" } == { "A", "B", "C" }.
 #pragma once
 
+#include <chrono>
 #include <exception>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +31,17 @@ inline std::string what_thrown(const std::function<void()>& action) {
     try {
         action();
     } catch (const std::exception& error) {
+        return error.what();
+    }
+    return "(nothing was thrown)";
+}
+
+// The what() of the `Error` that `action` throws, or "(nothing was thrown)"; others pass through.
+template <class Error>
+std::string what_thrown_as(const std::function<void()>& action) {
+    try {
+        action();
+    } catch (const Error& error) {
         return error.what();
     }
     return "(nothing was thrown)";
@@ -64,6 +77,35 @@ inline std::vector<std::string> describe_waits(const std::vector<std::optional<D
         }
     }
     return described;
+}
+
+// A duration in the largest unit that divides it exactly: "10ms", "2s", "48h", "1ns".
+inline std::string in_words(Duration duration) {
+    using namespace std::chrono_literals;
+    if (duration == Duration::zero()) return "0ms";
+    if (duration % 1h == Duration::zero()) return std::to_string(duration / 1h) + "h";
+    if (duration % 1s == Duration::zero()) return std::to_string(duration / 1s) + "s";
+    if (duration % 1ms == Duration::zero()) return std::to_string(duration / 1ms) + "ms";
+    return std::to_string(duration.count()) + "ns";
+}
+
+// The tests' own exception type, so a test can tell what it set or threw from what the loop throws.
+class ParseError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// Sets an exception handler on `loop` that keeps every context it is given in `reports`.
+inline void collect_reports(EventLoop& loop, std::vector<ExceptionContext>& reports) {
+    loop.set_exception_handler(
+        [&reports](EventLoop&, const ExceptionContext& context) { reports.push_back(context); });
+}
+
+// The reports' messages, in order, so a test can compare the whole list.
+inline std::vector<std::string> messages(const std::vector<ExceptionContext>& reports) {
+    std::vector<std::string> texts;
+    for (const auto& report : reports) texts.push_back(report.message);
+    return texts;
 }
 
 }  // namespace looplab::testing
