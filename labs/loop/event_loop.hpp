@@ -138,6 +138,7 @@ class EventLoop {
     void move_due_timers();
     void take_threadsafe_callbacks();
     Executor& default_executor();
+    void shutdown_default_executor_nowait();
 
     std::unique_ptr<Platform> owned_platform_;  // set only when the loop made its own
     Platform& platform_;
@@ -156,8 +157,13 @@ class EventLoop {
     // TODO(lab 05) EventLoop debug state: whether debug mode is on, and the slow-callback threshold. See TUTORIAL.md#lab-05-the-stall
     // END TODO(lab 05)
 
-    // TODO(lab 06) EventLoop thread state: a queue for callbacks from other threads with the mutex that guards it, and the default executor (made on first use; remember once it was shut down). See TUTORIAL.md#lab-06-run_in_executor
+    // TODO(lab 06) EventLoop thread state: a queue for callbacks from other threads, and the mutex that guards it. See TUTORIAL.md#lab-06-run_in_executor
     // END TODO(lab 06)
+
+    // The default executor (lab 06), made on first use. Declared last on purpose: members are
+    // destroyed in reverse order, so its workers are joined while everything they use still exists.
+    bool default_executor_shut_down_ = false;
+    std::unique_ptr<Executor> default_executor_;
 };
 
 // --- Lab 04: which loop? (asyncio.get_running_loop, get_event_loop, set_event_loop) -------

@@ -8,124 +8,28 @@
 #include <functional>
 #include <future>
 #include <mutex>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <type_traits>
 #include <vector>
 
 #include "executor.hpp"
+#include "executor_test_helpers.hpp"
 #include "looplab_catch.hpp"
 #include "loop_test_helpers.hpp"
 #include "task.hpp"
 
-using namespace looplab::testing;  // what_of, what_thrown: loop_test_helpers.hpp
+using namespace looplab::testing;  // run_until_done, outcome_of, Signal, Gate, ...: executor_test_helpers.hpp;
+                                   // what_thrown, ParseError, collect_reports, messages: loop_test_helpers.hpp
 using namespace std::chrono_literals;
 
 namespace {
-
-// These tests use a real loop (`looplab::EventLoop loop;`) and real worker threads. Every wait for another thread is
-// bounded: the loop runs under a safety timer that stops it after 2 s, and jobs give up waiting after 2 s, so a
-// broken loop fails the test instead of hanging it.
-//
-// Declaration order matters in the tests: first what the jobs use, then the loop, then executors of the test's own,
-// then gates. Destruction runs the other way round: the gates open, the executors finish their jobs, the loop goes
-// (its destructor waits for the default executor's jobs), and only then what the jobs used.
-constexpr looplab::Duration safety_limit = 2s;
-
-// An exception type of the tests' own, so a test can tell "what the function threw" apart from anything the loop
-// or the executor throws.
-class ParseError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
-
-// Runs the loop until `future` is done, or until the safety timer stops it. Returns whether the future is done.
-template <class T>
-bool run_until_done(looplab::EventLoop& loop, looplab::Future<T> future) {
-    looplab::TimerHandle safety = loop.call_later(safety_limit, [&loop] { loop.stop(); }, "safety timer");
-    const looplab::CallbackId stopper = future.add_done_callback([&loop](looplab::Future<T>&) { loop.stop(); });
-    loop.run_forever();
-    safety.cancel();
-    future.remove_done_callback(stopper);
-    return future.done();
-}
-
-// Runs the loop until something stops it, or the safety timer does. Returns true if it was the safety timer.
-bool run_with_safety_timer(looplab::EventLoop& loop) {
-    bool fired = false;
-    looplab::TimerHandle safety = loop.call_later(safety_limit, [&loop, &fired] {
-        fired = true;
-        loop.stop();
-    }, "safety timer");
-    loop.run_forever();
-    safety.cancel();
-    return fired;
-}
 
 // Runs exactly one iteration of the loop, inside run_forever (so a task's step can reach get_running_loop()).
 void run_one_iteration(looplab::EventLoop& loop) {
     loop.call_soon([&loop] { loop.stop(); }, "stop");
     loop.run_forever();
 }
-
-// How a future ended, in words: "still pending", "cancelled", "failed: <what()>", "finished", "finished with 42".
-template <class T>
-std::string outcome_of(const looplab::Future<T>& future) {
-    if (!future.done()) return "still pending";
-    if (future.cancelled()) return "cancelled";
-    if (std::exception_ptr error = future.exception()) return "failed: " + what_of(error);
-    if constexpr (std::is_void_v<T>) {
-        return "finished";
-    } else if constexpr (std::is_same_v<T, std::string>) {
-        return "finished with \"" + future.result() + "\"";
-    } else if constexpr (std::is_same_v<T, bool>) {
-        return future.result() ? "finished with true" : "finished with false";
-    } else if constexpr (std::is_arithmetic_v<T>) {
-        return "finished with " + std::to_string(future.result());
-    } else {
-        return "finished";
-    }
-}
-
-// Something that happens once on one thread and that another thread waits for, boundedly.
-class Signal {
-  public:
-    void notify() {
-        if (!notified_.exchange(true)) promise_.set_value();
-    }
-    // True once notify() was called; false if that did not happen within 2 s.
-    bool wait() const { return happened_.wait_for(safety_limit) == std::future_status::ready; }
-
-  private:
-    std::promise<void> promise_;
-    std::shared_future<void> happened_ = promise_.get_future().share();
-    std::atomic<bool> notified_{false};
-};
-
-// A gate that jobs wait at until the test opens it. A job waits through waiter(), a copy of the gate's shared
-// future: it returns true once the gate is open, false if that did not happen within 2 s. Destroying the gate opens
-// it, so a test that fails early never leaves an executor's destructor waiting for a blocked worker.
-class Gate {
-  public:
-    Gate() = default;
-    ~Gate() { open(); }
-    Gate(const Gate&) = delete;
-    Gate& operator=(const Gate&) = delete;
-
-    void open() {
-        if (!opened_) promise_.set_value();
-        opened_ = true;
-    }
-    std::function<bool()> waiter() const {
-        return [open = open_] { return open.wait_for(safety_limit) == std::future_status::ready; };
-    }
-
-  private:
-    std::promise<void> promise_;
-    std::shared_future<void> open_ = promise_.get_future().share();
-    bool opened_ = false;
-};
 
 // Where `expected` jobs meet: each arrives and waits until all have arrived (then true), or until the deadline
 // (then false). Jobs that run one after another, on a single worker, can never all meet.
@@ -154,12 +58,6 @@ void stop_loop_from_worker(looplab::EventLoop& loop) {
         loop.call_soon_threadsafe([&loop] { loop.stop(); }, "stop");
     } catch (...) {
     }
-}
-
-// Sets an exception handler on `loop` that keeps the message of every report it gets.
-void collect_reports(looplab::EventLoop& loop, std::vector<std::string>& reports) {
-    loop.set_exception_handler(
-        [&reports](looplab::EventLoop&, const looplab::ExceptionContext& context) { reports.push_back(context.message); });
 }
 
 // --- The tests' coroutines. Free functions taking their parameters by value: a coroutine may run long after its
@@ -392,7 +290,7 @@ TEST_CASE("cancelling the awaiting task before its job has started means the job
 TEST_CASE("a result that arrives after its future was cancelled is dropped without error",
           "[lab06][run_in_executor][threads]") {
     Signal job_started;
-    std::vector<std::string> reports;
+    std::vector<looplab::ExceptionContext> reports;
     looplab::EventLoop loop;
     collect_reports(loop, reports);
     looplab::Executor pool(1);
@@ -421,7 +319,7 @@ TEST_CASE("a result that arrives after its future was cancelled is dropped witho
     INFO("Nothing was reported to the exception handler. Setting a result on a cancelled future throws "
          "InvalidStateError; in a callback, the loop would report it (\"Exception in callback ...\"). The callback "
          "that delivers the outcome must check first and drop it: the awaiting side no longer wants it.");
-    REQUIRE(reports == std::vector<std::string>{});
+    REQUIRE(messages(reports) == std::vector<std::string>{});
 }
 
 TEST_CASE("run_in_executor on a closed loop throws \"Event loop is closed\"", "[lab06][run_in_executor]") {
@@ -475,7 +373,8 @@ TEST_CASE("while a blocking function runs in the executor, the loop goes on runn
          "gate (for at most 2 s). The other, a ticker, waits until fn has started, ticks five times 1 ms apart, "
          "then opens the gate. The loop ran until the first task was done.");
     looplab::Task<void> ticks = looplab::create_task(ticker(&ticking, &gate), "ticker");
-    looplab::Task<void> offloads = looplab::create_task(offloads_blocking_call(&loop, &ticking, gate.waiter()), "offloads");
+    looplab::Task<void> offloads =
+        looplab::create_task(offloads_blocking_call(&loop, &ticking, gate.waiter()), "offloads");
     run_until_done(loop, offloads);
     CAPTURE(outcome_of(offloads));
 

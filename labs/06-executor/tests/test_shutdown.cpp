@@ -4,105 +4,23 @@
 // See labs/06-executor/README.md and TUTORIAL.md#lab-06-run_in_executor.
 #include <atomic>
 #include <chrono>
-#include <exception>
-#include <functional>
-#include <future>
 #include <optional>
 #include <string>
 #include <thread>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "executor.hpp"
+#include "executor_test_helpers.hpp"
 #include "looplab_catch.hpp"
 #include "loop_test_helpers.hpp"
 #include "task.hpp"
 
-using namespace looplab::testing;  // what_of, what_thrown: loop_test_helpers.hpp
+using namespace looplab::testing;  // run_until_done, outcome_of, Signal, Gate: executor_test_helpers.hpp;
+                                   // what_thrown, collect_reports, messages: loop_test_helpers.hpp
 using namespace std::chrono_literals;
 
 namespace {
-
-// These tests use a real loop (`looplab::EventLoop loop;`) and real worker threads. Every wait for another thread is
-// bounded: the loop runs under a safety timer that stops it after 2 s, and jobs give up waiting after 2 s, so a
-// broken loop fails the test instead of hanging it.
-//
-// Declaration order matters in the tests: first what the jobs use, then the loop, then executors of the test's own,
-// then gates. Destruction runs the other way round: the gates open, the executors finish their jobs, the loop goes
-// (its destructor waits for the default executor's jobs), and only then what the jobs used.
-constexpr looplab::Duration safety_limit = 2s;
-
-// Runs the loop until `future` is done, or until the safety timer stops it. Returns whether the future is done.
-template <class T>
-bool run_until_done(looplab::EventLoop& loop, looplab::Future<T> future) {
-    looplab::TimerHandle safety = loop.call_later(safety_limit, [&loop] { loop.stop(); }, "safety timer");
-    const looplab::CallbackId stopper = future.add_done_callback([&loop](looplab::Future<T>&) { loop.stop(); });
-    loop.run_forever();
-    safety.cancel();
-    future.remove_done_callback(stopper);
-    return future.done();
-}
-
-// How a future ended, in words: "still pending", "cancelled", "failed: <what()>", "finished", "finished with 42".
-template <class T>
-std::string outcome_of(const looplab::Future<T>& future) {
-    if (!future.done()) return "still pending";
-    if (future.cancelled()) return "cancelled";
-    if (std::exception_ptr error = future.exception()) return "failed: " + what_of(error);
-    if constexpr (std::is_void_v<T>) {
-        return "finished";
-    } else if constexpr (std::is_same_v<T, std::string>) {
-        return "finished with \"" + future.result() + "\"";
-    } else {
-        return "finished with " + std::to_string(future.result());
-    }
-}
-
-// Something that happens once on one thread and that another thread waits for, boundedly.
-class Signal {
-  public:
-    void notify() {
-        if (!notified_.exchange(true)) promise_.set_value();
-    }
-    // True once notify() was called; false if that did not happen within 2 s.
-    bool wait() const { return happened_.wait_for(safety_limit) == std::future_status::ready; }
-
-  private:
-    std::promise<void> promise_;
-    std::shared_future<void> happened_ = promise_.get_future().share();
-    std::atomic<bool> notified_{false};
-};
-
-// A gate that jobs wait at until the test opens it. A job waits through waiter(), a copy of the gate's shared
-// future: it returns true once the gate is open, false if that did not happen within 2 s. Destroying the gate opens
-// it, so a test that fails early never leaves the loop's destructor waiting for a blocked worker.
-class Gate {
-  public:
-    Gate() = default;
-    ~Gate() { open(); }
-    Gate(const Gate&) = delete;
-    Gate& operator=(const Gate&) = delete;
-
-    void open() {
-        if (!opened_) promise_.set_value();
-        opened_ = true;
-    }
-    std::function<bool()> waiter() const {
-        return [open = open_] { return open.wait_for(safety_limit) == std::future_status::ready; };
-    }
-
-  private:
-    std::promise<void> promise_;
-    std::shared_future<void> open_ = promise_.get_future().share();
-    bool opened_ = false;
-};
-
-// Sets an exception handler on `loop` that keeps the message of every report it gets.
-void collect_reports(looplab::EventLoop& loop, std::vector<std::string>& reports) {
-    loop.set_exception_handler(
-        [&reports](looplab::EventLoop&, const looplab::ExceptionContext& context) { reports.push_back(context.message); });
-}
 
 // A task that calls to_thread and returns what that call threw (no co_await: the call itself must refuse).
 looplab::Task<std::string> calls_to_thread() {
@@ -199,10 +117,10 @@ TEST_CASE("shutdown_default_executor waits for the job that is running, and that
 }
 
 TEST_CASE("close() does not wait for a job that is still running, and that job's late result is dropped",
-          "[lab06][close_executor][run_in_executor][threads]") {
+          "[lab06][run_in_executor][threads]") {
     Signal job_started;
     std::atomic<bool> job_finished{false};
-    std::vector<std::string> reports;
+    std::vector<looplab::ExceptionContext> reports;
     std::optional<looplab::EventLoop> loop(std::in_place);
     collect_reports(*loop, reports);
     Gate gate;
@@ -238,5 +156,5 @@ TEST_CASE("close() does not wait for a job that is still running, and that job's
          "exception that escapes a worker ends the program) and drop the result: a closed loop never completes the "
          "future.");
     REQUIRE(outcome_of(future) == "still pending");
-    REQUIRE(reports == std::vector<std::string>{});
+    REQUIRE(messages(reports) == std::vector<std::string>{});
 }

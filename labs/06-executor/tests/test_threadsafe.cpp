@@ -13,30 +13,15 @@
 
 #include "event_loop.hpp"
 #include "executor.hpp"
+#include "executor_test_helpers.hpp"
 #include "looplab_catch.hpp"
 #include "loop_test_helpers.hpp"
 
-using namespace looplab::testing;  // record, what_thrown: loop_test_helpers.hpp
+using namespace looplab::testing;  // run_with_safety_timer: executor_test_helpers.hpp;
+                                   // record, what_thrown: loop_test_helpers.hpp
 using namespace std::chrono_literals;
 
 namespace {
-
-// These tests use a real loop (`looplab::EventLoop loop;`): its wait step really sleeps, and only
-// call_soon_threadsafe's wake-up (or a timer) ends it. So that a loop nobody wakes fails the test instead of
-// hanging it, each test runs the loop under a safety timer: 2 s after the start it stops the loop.
-constexpr looplab::Duration safety_limit = 2s;
-
-// Runs the loop until something stops it, or the safety timer does. Returns true if it was the safety timer.
-bool run_with_safety_timer(looplab::EventLoop& loop) {
-    bool fired = false;
-    looplab::TimerHandle safety = loop.call_later(safety_limit, [&loop, &fired] {
-        fired = true;
-        loop.stop();
-    }, "safety timer");
-    loop.run_forever();
-    safety.cancel();
-    return fired;
-}
 
 // Runs `action` on a new thread and waits for that thread to end. Returns the what() of what `action` threw, or
 // "(nothing was thrown)". (An exception must not escape a thread: that ends the program. And Catch2's REQUIRE
