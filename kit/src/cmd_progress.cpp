@@ -68,6 +68,10 @@ std::string what_happened(const CaseResult& c) {
     if (auto target = not_implemented_target(c.details)) {
         return fmt::format("it reached {}, which still throws not_implemented (the starter stub)", target->target);
     }
+    if (c.details.find("terminate called") != std::string::npos) {
+        return c.describe_failure + ": an exception escaped where nothing could catch it (a destructor, a "
+               "noexcept function, or another thread); the line 'terminate called after throwing' below names it";
+    }
     switch (c.outcome) {
         case Outcome::crashed: return c.describe_failure + ": often a dangling reference, or a Handle used after it was moved from";
         case Outcome::timed_out: return c.describe_failure;

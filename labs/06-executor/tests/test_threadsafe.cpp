@@ -4,8 +4,10 @@
 // See labs/06-executor/README.md and TUTORIAL.md#lab-06-run_in_executor.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <latch>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -262,4 +264,79 @@ TEST_CASE("8 threads scheduling 100000 callbacks each: every callback runs exact
         REQUIRE(tally.next == std::vector<int>(threads, per_thread));
         REQUIRE(tally.out_of_order == 0);
     }
+}
+
+namespace {
+
+// A platform that makes the worst interleaving certain instead of rare: wake() returns only once
+// the loop has finished the iteration it woke up for (it waits until the loop waits again, or
+// until finish()). Every real-time wait is capped at 1 s, so a test using it stays bounded.
+class StrictWakePlatform final : public looplab::Platform {
+  public:
+    looplab::TimePoint now() const override {
+        return std::chrono::time_point_cast<looplab::Duration>(looplab::Clock::now());
+    }
+    void wait(std::optional<looplab::Duration> timeout) override {
+        std::unique_lock lock(mutex_);
+        ++waits_;
+        changed_.notify_all();
+        if (!timeout || *timeout > looplab::Duration::zero()) changed_.wait_for(lock, 1s, [this] { return woken_; });
+        woken_ = false;
+    }
+    void wake() override {
+        std::unique_lock lock(mutex_);
+        woken_ = true;
+        const int seen = waits_;
+        changed_.notify_all();
+        changed_.wait_for(lock, 1s, [&] { return waits_ > seen || finished_; });
+    }
+    // Blocks until the loop has started waiting at least once (at most 1 s).
+    void wait_until_loop_waits() {
+        std::unique_lock lock(mutex_);
+        changed_.wait_for(lock, 1s, [this] { return waits_ > 0; });
+    }
+    // The loop will not wait again: release a wake() that is waiting for it.
+    void finish() {
+        std::lock_guard lock(mutex_);
+        finished_ = true;
+        changed_.notify_all();
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    int waits_ = 0;
+    bool woken_ = false;
+    bool finished_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("call_soon_threadsafe puts the callback in the queue before it wakes the loop",
+          "[lab06][call_soon_threadsafe][threads]") {
+    StrictWakePlatform platform;
+    looplab::EventLoop loop{platform};
+    std::atomic<bool> ran{false};
+    std::atomic<bool> ran_before_call_returned{false};
+
+    INFO("The loop sleeps until a timer an hour away. A worker thread calls call_soon_threadsafe once; the test "
+         "platform's wake() returns only after the loop has finished the iteration that wake-up started. If the "
+         "callback was pushed before the wake-up, that iteration took it and ran it. If the wake-up came first, "
+         "the loop woke up, found nothing, and went back to sleep: push, then platform_.wake().");
+    loop.call_later(1h, [] {}, "far timer");
+    std::thread worker([&] {
+        platform.wait_until_loop_waits();
+        loop.call_soon_threadsafe([&] {
+            ran = true;
+            loop.stop();
+        }, "from the worker");
+        ran_before_call_returned = ran.load();
+    });
+    const std::string error = what_thrown([&] { loop.run_forever(); });
+    platform.finish();
+    worker.join();
+    CAPTURE(error);
+
+    REQUIRE(ran);
+    REQUIRE(ran_before_call_returned);
 }
