@@ -184,7 +184,7 @@ int current_lab(const KitPaths& paths) {
 int cmd_status(const KitPaths& paths) {
     Manifest manifest = load_manifest(paths.manifest());
     auto files = student_regions(paths);
-    fmt::print("{:<28} {:>14} {:>16}\n", "lab", "tests passing", "regions started");
+    fmt::print("{:<28} {:>14} {:>16}\n", "lab", "tests passing", "regions edited");
     std::optional<int> next;  // the first lab whose tests do not all pass yet
     for (const Lab& lab : manifest.labs) {
         int regions = 0, started = 0;
