@@ -13,6 +13,13 @@ using Clock = std::chrono::steady_clock;  // monotonic, like Python's time.monot
 using Duration = std::chrono::nanoseconds;
 using TimePoint = std::chrono::time_point<Clock, Duration>;
 
+// `t + d`, but never past the clock's end: call_later(Duration::max()) means "never", not an
+// overflow into the past.
+inline TimePoint add_saturating(TimePoint t, Duration d) {
+    if (d > Duration::zero() && t > TimePoint::max() - d) return TimePoint::max();
+    return t + d;
+}
+
 // The loop's view of time and waiting (asyncio keeps these in the loop and its selector).
 class Platform {
   public:

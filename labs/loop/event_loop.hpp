@@ -5,6 +5,7 @@
 // called on that thread (later labs add the one exception, call_soon_threadsafe).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <deque>
 #include <exception>

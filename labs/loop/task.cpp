@@ -81,7 +81,7 @@ void TaskCore::step() {
 }
 
 bool TaskCore::cancel(std::string message) {
-    // TODO(lab 04) TaskCore::cancel: false once done; cancel the awaited future if that works; otherwise have the next step throw CancelledError. See TUTORIAL.md#lab-04-coroutine-tasks
+    // TODO(lab 04) TaskCore::cancel: cancelling counts as retrieving the exception; false once done; cancel the awaited future if that works; otherwise have the next step throw CancelledError. See TUTORIAL.md#lab-04-coroutine-tasks
     throw looplab::not_implemented{"lab 04: TaskCore::cancel"};
     // END TODO(lab 04)
 }

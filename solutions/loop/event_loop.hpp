@@ -5,6 +5,7 @@
 // called on that thread (later labs add the one exception, call_soon_threadsafe).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <deque>
 #include <exception>
@@ -151,7 +152,7 @@ class EventLoop {
     // TODO(lab 01) EventLoop state: what else the loop must remember between calls. See TUTORIAL.md#lab-01-callbacks-and-the-ready-queue
     bool running_ = false;
     bool stopping_ = false;  // stop() was called: finish this iteration, then return
-    bool closed_ = false;
+    std::atomic<bool> closed_ = false;    // atomic: call_soon_threadsafe reads it on other threads (lab 06)
     ExceptionHandler exception_handler_;  // empty: use default_exception_handler
     // END TODO(lab 01)
 

@@ -99,7 +99,8 @@ void TaskCore::step() {
 }
 
 bool TaskCore::cancel(std::string message) {
-    // TODO(lab 04) TaskCore::cancel: false once done; cancel the awaited future if that works; otherwise have the next step throw CancelledError. See TUTORIAL.md#lab-04-coroutine-tasks
+    // TODO(lab 04) TaskCore::cancel: cancelling counts as retrieving the exception; false once done; cancel the awaited future if that works; otherwise have the next step throw CancelledError. See TUTORIAL.md#lab-04-coroutine-tasks
+    future_.mark_exception_retrieved();  // as asyncio's Task.cancel: whoever cancels has given up on the result
     if (future_.done()) return false;
     if (waiting_on_ && waiting_on_->cancel(message)) return true;  // its done callback wakes the task
     must_cancel_ = true;

@@ -338,3 +338,24 @@ TEST_CASE("call_at and call_later on a closed loop throw Event loop is closed", 
         REQUIRE(loop.timer_count() == 0);
     }
 }
+
+TEST_CASE("call_later with the longest delay means never and does not overflow into the past", "[lab02][call_later]") {
+    looplab::testing::VirtualPlatform platform;
+    looplab::EventLoop loop{platform};
+    std::vector<std::string> log;
+    const looplab::TimePoint start = loop.time();
+
+    INFO("call_later(Duration::max(), \"never\") and call_later(10ms, \"soon\") were scheduled, then the loop ran "
+         "until \"soon\" ran. time() + Duration::max() overflows a signed clock into the past, which would make "
+         "\"never\" due at once: call_later must stop at the clock's end (add_saturating).");
+    loop.call_later(looplab::Duration::max(), record_time(log, loop, start, "never"));
+    loop.call_later(10ms, record_time(log, loop, start, "soon"));
+    std::string error = what_thrown([&] {
+        for (int i = 0; i < 10 && log.empty(); ++i) loop.run_once();
+    });
+    CAPTURE(error);
+
+    REQUIRE(log == std::vector<std::string>{"t=10ms soon"});
+    REQUIRE(loop.timer_count() == 1);
+}
+

@@ -520,3 +520,25 @@ TEST_CASE("a task that cancels itself and then sleeps is cancelled at once witho
         REQUIRE(loop.timer_count() == 0);
     }
 }
+
+TEST_CASE("cancelling a task that already failed counts as retrieving its exception", "[lab04][cancel]") {
+    looplab::testing::VirtualPlatform platform;
+    looplab::EventLoop loop{platform};
+    Journal journal{platform};
+    std::vector<looplab::ExceptionContext> reports;
+    collect_reports(loop, reports);
+
+    INFO("A task failed with ParseError and nobody looked at its exception; then task.cancel() was called, which "
+         "returns false on a done task, and the last copy of the task was dropped. As asyncio's Task.cancel, "
+         "cancelling first counts as retrieving the exception, so nothing is reported as never retrieved.");
+    bool accepted = true;
+    {
+        looplab::Task<int> task = looplab::create_task(fails(&journal));
+        run_iterations(loop, 2);
+        REQUIRE(task.done());
+        accepted = task.cancel("too late");
+    }
+    CAPTURE(messages(reports));
+    REQUIRE_FALSE(accepted);
+    REQUIRE(reports.empty());
+}
