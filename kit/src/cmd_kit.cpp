@@ -26,12 +26,6 @@ struct Tally {
     void add(bool ok, int count = 1) { (ok ? passed : failed) += count; }
 };
 
-RunnerOptions runner_options(const Manifest& manifest) {
-    RunnerOptions options;
-    options.timeout = std::chrono::seconds(manifest.test_timeout);
-    return options;
-}
-
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
@@ -51,7 +45,7 @@ void print_failures(const SuiteResult& suite, const std::string& label, const Ki
 
 // The kit's own unit tests (the starter generator, the drift check, the trace writer, ...).
 void test_kit(const KitPaths& paths, const Manifest& manifest, Tally& tally) {
-    SuiteResult kit = run_suite(manifest.kit_tests, runner_options(manifest));
+    SuiteResult kit = run_suite(manifest.kit_tests, runner_options(manifest.test_timeout));
     fmt::print("kit: {}/{} kit tests passed{}\n", kit.passed(), kit.total(), kit.error.empty() ? "" : " (" + kit.error + ")");
     print_failures(kit, "kit", paths);
     tally.add(kit.error.empty() && kit.total() > 0 && kit.passed() == kit.total(), std::max(kit.total(), 1));
@@ -71,7 +65,7 @@ void test_drift(const KitPaths& paths, Tally& tally) {
 
 // One lab: every test passes on the reference and fails on a freshly generated starter.
 void test_lab(const KitPaths& paths, const Lab& lab, const Manifest& manifest, Tally& tally) {
-    auto options = runner_options(manifest);
+    auto options = runner_options(manifest.test_timeout);
     SuiteResult solution = run_suite(lab.tests.at("reference"), options);
     SuiteResult starter = run_suite(lab.tests.at("starter"), options);
     fmt::print("{}: solution {}/{} passed, starter {}/{} passed\n", lab.label(), solution.passed(),
@@ -94,7 +88,7 @@ void test_lab(const KitPaths& paths, const Lab& lab, const Manifest& manifest, T
 // lab by tag ([run_once]): that is how ./looplab check points a student at the code to look at.
 void test_lab_tags(const KitPaths& paths, const Lab& lab, const Manifest& manifest, Tally& tally) {
     auto solution = parse_folder(paths.solution_loop());
-    auto tags = list_case_tags(lab.tests.at("reference"), runner_options(manifest));
+    auto tags = list_case_tags(lab.tests.at("reference"), runner_options(manifest.test_timeout));
     const std::string lab_tag = fmt::format("[lab{:02}]", lab.number);
     std::vector<std::string> untagged;
     for (const auto& [name, case_tags] : tags) {

@@ -25,12 +25,6 @@ namespace fs = std::filesystem;
 
 constexpr int shown_in_full = 5;  // failures explained in detail; the rest are listed by name
 
-RunnerOptions runner_options(const Manifest& manifest) {
-    RunnerOptions options;
-    options.timeout = std::chrono::seconds(manifest.test_timeout);
-    return options;
-}
-
 // The student's regions, or none when their markers do not parse (check still runs the tests).
 std::vector<SourceFile> student_regions(const KitPaths& paths) {
     try {
@@ -141,12 +135,12 @@ int check_lab(const Lab& lab, const Manifest& manifest, const std::vector<Source
     }
     fmt::print("Running the tests of {} on your loop ...\n", lab.label());
     std::fflush(stdout);
-    SuiteResult suite = run_suite(binary->second, runner_options(manifest));
+    SuiteResult suite = run_suite(binary->second, runner_options(manifest.test_timeout));
     if (!suite.error.empty()) {
         fmt::print("{}: the tests could not run: {}\n", lab.label(), suite.error);
         return 1;
     }
-    auto tags = list_case_tags(binary->second, runner_options(manifest));
+    auto tags = list_case_tags(binary->second, runner_options(manifest.test_timeout));
     std::vector<const CaseResult*> failures;
     for (const auto& c : suite.cases) {
         if (c.outcome != Outcome::passed) failures.push_back(&c);
@@ -198,7 +192,7 @@ int cmd_status(const KitPaths& paths) {
         std::string passing = "not built";
         auto binary = lab.tests.find("yours");
         if (binary != lab.tests.end() && fs::exists(binary->second)) {
-            SuiteResult suite = run_suite(binary->second, runner_options(manifest));
+            SuiteResult suite = run_suite(binary->second, runner_options(manifest.test_timeout));
             passing = suite.error.empty() ? fmt::format("{}/{}", suite.passed(), suite.total()) : "did not run";
             if (suite.error.empty() && suite.total() > 0 && suite.passed() == suite.total()) passing += " done";
         }
@@ -248,7 +242,7 @@ int cmd_grade(const KitPaths& paths, const std::string& json_path) {
         if (binary == lab.tests.end() || !fs::exists(binary->second)) {
             suite.error = "your loop did not compile, so these tests could not run";
         } else {
-            suite = run_suite(binary->second, runner_options(manifest));
+            suite = run_suite(binary->second, runner_options(manifest.test_timeout));
         }
         fmt::print("{}: {}/{} passed{}\n", lab.label(), suite.passed(), suite.total(),
                    suite.error.empty() ? "" : " (" + suite.error + ")");

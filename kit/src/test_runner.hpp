@@ -43,6 +43,13 @@ struct RunnerOptions {
   std::function<void(const CaseResult&)> on_case_done;
 };
 
+// The default options with `timeout` for each test case (the build's LOOPLAB_TEST_TIMEOUT).
+inline RunnerOptions runner_options(std::chrono::milliseconds timeout) {
+  RunnerOptions options;
+  options.timeout = timeout;
+  return options;
+}
+
 struct CaseList {
   std::vector<std::string> names;
   std::string error;  // set when the program could not list its cases

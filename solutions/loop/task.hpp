@@ -296,23 +296,25 @@ class Task : public Future<T> {
 
 namespace detail {
 
+// The state of the task `promise` belongs to, bound to the current loop, and linked both ways:
+// the state owns the coroutine frame, the promise only points back at the state.
+template <class T>
+std::shared_ptr<TaskState<T>> make_task_state(TaskPromise<T>& promise) {
+    auto task_state = std::make_shared<TaskState<T>>(get_event_loop(), next_task_name());
+    task_state->set_coroutine(std::coroutine_handle<TaskPromise<T>>::from_promise(promise));
+    task_state->promise = &promise;
+    promise.state = task_state.get();
+    promise.core = promise.driver = task_state.get();
+    return task_state;
+}
+
 template <class T>
 Task<T> TaskPromise<T>::get_return_object() {
-    auto task_state = std::make_shared<TaskState<T>>(get_event_loop(), next_task_name());
-    task_state->set_coroutine(std::coroutine_handle<TaskPromise>::from_promise(*this));
-    task_state->promise = this;
-    state = task_state.get();
-    core = driver = task_state.get();
-    return Task<T>(std::move(task_state));
+    return Task<T>(make_task_state(*this));
 }
 
 inline Task<void> TaskPromise<void>::get_return_object() {
-    auto task_state = std::make_shared<TaskState<void>>(get_event_loop(), next_task_name());
-    task_state->set_coroutine(std::coroutine_handle<TaskPromise>::from_promise(*this));
-    task_state->promise = this;
-    state = task_state.get();
-    core = driver = task_state.get();
-    return Task<void>(std::move(task_state));
+    return Task<void>(make_task_state(*this));
 }
 
 }  // namespace detail
