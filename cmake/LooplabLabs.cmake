@@ -100,9 +100,17 @@ function(looplab_add_lab)
 endfunction()
 
 # looplab_write_manifest(): <build>/looplab-manifest.json, read by looplab-kit.
+# Call it last: it names the viewer's programs when the viewer is built.
 function(looplab_write_manifest)
   get_property(labs GLOBAL PROPERTY LOOPLAB_LABS)
   list(JOIN labs ",\n    " body)
+  set(viewer "")
+  if(TARGET viewer_tests)
+    string(APPEND viewer "  \"viewer_tests\": \"$<TARGET_FILE:viewer_tests>\",\n")
+  endif()
+  if(TARGET looplab-viewer)
+    string(APPEND viewer "  \"viewer\": \"$<TARGET_FILE:looplab-viewer>\",\n")
+  endif()
   file(GENERATE OUTPUT "${CMAKE_BINARY_DIR}/looplab-manifest.json" CONTENT
 "{
   \"source_dir\": \"${CMAKE_SOURCE_DIR}\",
@@ -110,7 +118,7 @@ function(looplab_write_manifest)
   \"variants\": \"${LOOPLAB_VARIANTS}\",
   \"test_timeout\": ${LOOPLAB_TEST_TIMEOUT},
   \"kit_tests\": \"$<TARGET_FILE:kit_tests>\",
-  \"labs\": [
+${viewer}  \"labs\": [
     ${body}
   ]
 }

@@ -1,5 +1,5 @@
-// cmd_kit.cpp: the commands about the kit itself: test (is the kit sound?), run and demo
-// (show a loop at work), validate-trace and starter (tools the build and CI use).
+// cmd_kit.cpp: the commands about the kit itself: test (is the kit sound?), demo (show a loop at
+// work), validate-trace and starter (tools the build and CI use). run and view: cmd_viewer.cpp.
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "kit_checks.hpp"
 #include "manifest.hpp"
 #include "process.hpp"
 #include "regions.hpp"
@@ -15,16 +16,8 @@
 #include "trace_check.hpp"
 
 namespace looplab::kit {
-namespace {
 
 namespace fs = std::filesystem;
-
-// Counts the checks `./looplab test` makes; its last line reports them.
-struct Tally {
-    int passed = 0;
-    int failed = 0;
-    void add(bool ok, int count = 1) { (ok ? passed : failed) += count; }
-};
 
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -32,6 +25,28 @@ std::string read_file(const fs::path& path) {
     text << in.rdbuf();
     return text.str();
 }
+
+std::optional<fs::path> run_demo(const KitPaths& paths, const Lab& lab, const std::string& variant, bool echo) {
+    auto demo = lab.demos.find(variant);
+    if (demo == lab.demos.end()) {
+        fmt::print("{} has no demo built for {}\n", lab.label(), variant);
+        return std::nullopt;
+    }
+    fs::create_directories(paths.traces());
+    fs::path trace = paths.traces() / fmt::format("lab{:02}-{}.json", lab.number, variant);
+    fs::remove(trace);
+    RunOptions options;
+    options.timeout = std::chrono::seconds(30);
+    RunResult result = run_process({demo->second.string(), trace.string()}, options);
+    if (echo || !result.exited_cleanly()) fmt::print("{}", result.output);
+    if (!result.exited_cleanly()) {
+        fmt::print("{} demo on {}: {}\n", lab.label(), variant, describe(result));
+        return std::nullopt;
+    }
+    return trace;
+}
+
+namespace {
 
 // Prints each failed case of a suite that should have passed, with what went wrong.
 void print_failures(const SuiteResult& suite, const std::string& label, const KitPaths& paths) {
@@ -104,27 +119,6 @@ void test_lab_tags(const KitPaths& paths, const Lab& lab, const Manifest& manife
     tally.add(false);
 }
 
-// Runs lab's demo on `variant`, writing its trace under build/traces. Returns the trace path,
-// or nothing when the demo failed (after printing why).
-std::optional<fs::path> run_demo(const KitPaths& paths, const Lab& lab, const std::string& variant, bool echo) {
-    auto demo = lab.demos.find(variant);
-    if (demo == lab.demos.end()) {
-        fmt::print("{} has no demo built for {}\n", lab.label(), variant);
-        return std::nullopt;
-    }
-    fs::create_directories(paths.traces());
-    fs::path trace = paths.traces() / fmt::format("lab{:02}-{}.json", lab.number, variant);
-    fs::remove(trace);
-    RunOptions options;
-    options.timeout = std::chrono::seconds(30);
-    RunResult result = run_process({demo->second.string(), trace.string()}, options);
-    if (echo || !result.exited_cleanly()) fmt::print("{}", result.output);
-    if (!result.exited_cleanly()) {
-        fmt::print("{} demo on {}: {}\n", lab.label(), variant, describe(result));
-        return std::nullopt;
-    }
-    return trace;
-}
 
 // A demo that records the seed scenario writes two traces: the blocking call through the
 // executor (the main trace) and on the loop (-blocking). Ticker steps must run during the
@@ -166,6 +160,7 @@ int cmd_test(const KitPaths& paths) {
         test_lab_tags(paths, lab, manifest, tally);
     }
     for (const Lab& lab : manifest.labs) test_demo_trace(paths, lab, tally);
+    test_viewer(paths, manifest, tally);
     fmt::print("looplab: {} passed, {} failed\n", tally.passed, tally.failed);
     return tally.failed == 0 ? 0 : 1;
 }
@@ -182,21 +177,8 @@ int cmd_demo(const KitPaths& paths, int number, bool reference) {
     TraceReport report = check_trace(read_file(*trace));
     fmt::print("\nChecked {}: {} events.\n", fs::relative(*trace, paths.root).string(), report.events);
     for (const auto& problem : report.problems) fmt::print("  trace problem: {}\n", problem);
-    fmt::print("Open it in Perfetto (ui.perfetto.dev, \"Open trace file\") or chrome://tracing.\n");
+    fmt::print("Watch it: ./looplab view {} (or open it in Perfetto, ui.perfetto.dev).\n", number);
     return report.problems.empty() ? 0 : 1;
-}
-
-int cmd_run(const KitPaths& paths) {
-    fmt::print("The timeline viewer is not part of the kit yet; until it lands, `run` shows lab 01's demo\n"
-               "on the reference loop.\n\n");
-    int status = cmd_demo(paths, 1, /*reference=*/true);
-    if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
-        fmt::print("\nNo display here (neither DISPLAY nor WAYLAND_DISPLAY is set). The trace file is your\n"
-                   "picture: copy it to a machine with a browser and open it in Perfetto. The viewer, when it\n"
-                   "lands, will also save a screenshot without a display: xvfb-run -a ./looplab run --screenshot F.\n");
-    }
-    fmt::print("\nNext: ./looplab test checks the kit; ./looplab check 1 starts lab 01 on your own loop.\n");
-    return status;
 }
 
 int cmd_validate_trace(const std::string& file) {

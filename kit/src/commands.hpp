@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kit_paths.hpp"
 
@@ -11,10 +12,19 @@ namespace looplab::kit {
 
 // --- the kit itself (cmd_kit.cpp) ---------------------------------------------------------
 int cmd_test(const KitPaths& paths);
-int cmd_run(const KitPaths& paths);
 int cmd_demo(const KitPaths& paths, int lab, bool reference);
 int cmd_validate_trace(const std::string& file);
 int cmd_starter(const std::string& from, const std::string& to, bool check_only, bool quiet);
+
+// --- the viewer (cmd_viewer.cpp) -----------------------------------------------------------
+// Runs looplab-viewer with `args` (none: the built-in demo); without a display, a screenshot is
+// rendered under xvfb-run.
+int cmd_run(const KitPaths& paths, const std::vector<std::string>& args);
+// Runs lab N's demo on the student's loop (or the reference) and opens its traces; `compare`
+// adds the reference's beside them. `args` go to the viewer (e.g. --screenshot F).
+int cmd_view(const KitPaths& paths, int lab, bool reference, bool compare, const std::vector<std::string>& args);
+// Renders every picture in assets/ again with the viewer.
+int cmd_assets(const KitPaths& paths);
 
 // --- the student's progress (cmd_progress.cpp) ------------------------------------------
 int cmd_status(const KitPaths& paths);

@@ -33,7 +33,15 @@ int main(int argc, char** argv) {
     std::string from, to, trace_file;
 
     auto* test = app.add_subcommand("test", "check the kit: kit tests, every lab on the solution and on a fresh starter");
-    auto* run = app.add_subcommand("run", "run the built-in demo");
+    auto* run = app.add_subcommand("run", "open the viewer on the built-in demo (the seed scenario, live)");
+    run->prefix_command();  // everything after `run` goes to looplab-viewer as it is, in order
+    bool compare = false;
+    auto* view = app.add_subcommand("view", "run lab N's demo on your loop and open its trace in the viewer");
+    add_lab(view, lab);
+    view->add_flag("--reference", reference, "the reference loop's trace instead of yours");
+    view->add_flag("--compare", compare, "yours above, the reference's below");
+    view->add_option("--screenshot", trace_file, "save a picture of the timeline instead of opening a window");
+    auto* assets = app.add_subcommand("assets", "render every picture in assets/ again with the viewer");
     auto* status = app.add_subcommand("status", "your progress per lab");
     auto* check = app.add_subcommand("check", "run lab N's tests and every earlier lab's on your loop");
     add_lab(check, lab);
@@ -69,7 +77,15 @@ int main(int argc, char** argv) {
     using namespace looplab::kit;
     try {
         if (*test) return cmd_test(paths);
-        if (*run) return cmd_run(paths);
+        if (*run) {
+            return cmd_run(paths, run->remaining());
+        }
+        if (*view) {
+            std::vector<std::string> args;
+            if (!trace_file.empty()) args = {"--screenshot", trace_file};
+            return cmd_view(paths, lab, reference, compare, args);
+        }
+        if (*assets) return cmd_assets(paths);
         if (*status) return cmd_status(paths);
         if (*check) return cmd_check(paths, lab);
         if (*hint) return cmd_hint(paths, lab);

@@ -49,6 +49,8 @@ Manifest read_manifest(const json& doc) {
   manifest.source_dir = doc.at("source_dir").get<std::string>();
   manifest.build_dir = doc.at("build_dir").get<std::string>();
   manifest.kit_tests = doc.value("kit_tests", "");
+  manifest.viewer = doc.value("viewer", "");
+  manifest.viewer_tests = doc.value("viewer_tests", "");
   manifest.variants = split_list(doc.at("variants").get<std::string>());
   manifest.test_timeout = std::chrono::seconds(doc.value("test_timeout", 10));
   for (const auto& entry : doc.at("labs")) manifest.labs.push_back(read_lab(entry));

@@ -27,6 +27,7 @@ struct Lab {
 
 struct Manifest {
   std::filesystem::path source_dir, build_dir, kit_tests;
+  std::filesystem::path viewer, viewer_tests;  // empty when the build has no viewer
   std::vector<std::string> variants;  // the variants this build made, e.g. {"yours", "reference", "starter"}
   std::chrono::seconds test_timeout{10};
   std::vector<Lab> labs;  // in the order CMake added them

@@ -41,6 +41,12 @@ struct RunResult {
 // Safe to call from several threads at once.
 RunResult run_process(const std::vector<std::string>& argv, const RunOptions& options);
 
+// Runs argv[0] (searched in PATH) attached to our terminal: it shares our standard input and
+// output, has no timeout, and we wait for it. For interactive programs such as the viewer.
+// Returns its exit code, 128 + the signal that killed it, or -1 (and sets `error`) when it could
+// not be started.
+int run_attached(const std::vector<std::string>& argv, std::string& error);
+
 // One line for a person: "exited with code 1", "crashed: segmentation fault (SIGSEGV)",
 // "aborted (SIGABRT)", "timed out after 10 s (probably an endless loop or a deadlock)".
 std::string describe(const RunResult& result);

@@ -14,6 +14,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -329,6 +330,24 @@ RunResult run_process(const std::vector<std::string>& argv, const RunOptions& op
   capture.finish_into(result);
   result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
   return result;
+}
+
+int run_attached(const std::vector<std::string>& argv, std::string& error) {
+  auto program = argv.empty() ? std::nullopt : program_path(argv[0]);
+  if (!program) {
+    error = fmt::format("cannot find the program '{}'", argv.empty() ? "" : argv[0]);
+    return -1;
+  }
+  std::vector<std::string> args = argv;
+  std::vector<char*> c_args = c_strings(args);
+  pid_t pid = -1;
+  if (int rc = ::posix_spawn(&pid, program->c_str(), nullptr, nullptr, c_args.data(), environ); rc != 0) {
+    error = fmt::format("cannot start {}: {}", *program, errno_text(rc));
+    return -1;
+  }
+  const int status = reap(pid);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 std::string describe_signal(int sig) {

@@ -21,22 +21,24 @@ struct Event {
     std::int64_t ts_ns;   // since the session started
     std::int64_t dur_ns;  // X only
     std::uint64_t id;     // b/e/s/f only
-    std::string arg_name;  // one optional argument: a number, or a string for i events
+    std::string arg_name;  // one optional numeric argument (X, C and i events)
     std::int64_t arg_value;
-    std::string detail;
+    std::string detail;    // i events: args.detail, a string
 };
 
-// One thread's events. Only its own thread appends; the registry owns it for the whole process,
-// so events survive the thread (an executor worker that has exited still shows in the trace).
+// One thread's events. Only its own thread appends; the registry owns it, so events survive the
+// thread (an executor worker that has exited still shows in the trace) until the next start().
 struct ThreadBuffer {
     int tid;
     std::string thread_name;
     std::vector<Event> events;
+    bool exited = false;  // the thread has ended: the next start() forgets this buffer
 };
 
 struct Registry {
     std::mutex mutex;  // guards `buffers` (taken once per thread, never while recording an event)
     std::vector<std::unique_ptr<ThreadBuffer>> buffers;
+    int next_tid = 1;  // never reused: a forgotten thread's tid stays unique
     std::atomic<bool> recording{false};
     std::atomic<std::uint64_t> next_id{1};
     Clock::time_point zero = Clock::now();
@@ -47,15 +49,32 @@ Registry& registry() {
     return instance;
 }
 
+// Marks its thread's buffer as exited when the thread ends. A program that records many
+// sessions (the viewer runs the seed scenario again and again, each time with new workers) would
+// otherwise carry a named, empty lane for every worker that ever lived into each new trace.
+struct ExitMark {
+    ThreadBuffer* buffer = nullptr;
+    ExitMark() = default;
+    ExitMark(const ExitMark&) = delete;
+    ExitMark& operator=(const ExitMark&) = delete;
+    ~ExitMark() {
+        if (buffer == nullptr) return;
+        std::lock_guard lock(registry().mutex);
+        buffer->exited = true;
+    }
+};
+
 ThreadBuffer& this_thread_buffer() {
-    thread_local ThreadBuffer* buffer = nullptr;
+    thread_local ThreadBuffer* buffer = nullptr;  // trivial: still usable while the thread ends
     if (buffer == nullptr) {
+        thread_local ExitMark exit_mark;
         Registry& reg = registry();
         std::lock_guard lock(reg.mutex);
         auto owned = std::make_unique<ThreadBuffer>();
-        owned->tid = static_cast<int>(reg.buffers.size()) + 1;
+        owned->tid = reg.next_tid++;
         owned->thread_name = fmt::format("thread-{}", owned->tid);
         buffer = owned.get();
+        exit_mark.buffer = buffer;
         reg.buffers.push_back(std::move(owned));
     }
     return *buffer;
@@ -105,14 +124,14 @@ void append_event(std::string& out, const Event& e, int tid) {
     if (e.phase == 'i') out += R"(,"s":"t")";
     if (!e.arg_name.empty() || !e.detail.empty()) {
         out += R"(,"args":{)";
-        if (!e.arg_name.empty()) {
-            append_escaped(out, e.arg_name);
-            out += fmt::format(":{}", e.arg_value);
-        }
         if (!e.detail.empty()) {
-            out += e.arg_name.empty() ? "" : ",";
             out += R"("detail":)";
             append_escaped(out, e.detail);
+        }
+        if (!e.arg_name.empty()) {
+            out += e.detail.empty() ? "" : ",";
+            append_escaped(out, e.arg_name);
+            out += fmt::format(":{}", e.arg_value);
         }
         out += '}';
     }
@@ -145,6 +164,7 @@ bool enabled() {
 void start() {
     Registry& reg = registry();
     std::lock_guard lock(reg.mutex);
+    std::erase_if(reg.buffers, [](const auto& buffer) { return buffer->exited; });
     for (auto& buffer : reg.buffers) buffer->events.clear();
     reg.zero = Clock::now();
     reg.recording.store(true, std::memory_order_relaxed);
@@ -171,9 +191,11 @@ void complete(Category cat, std::string_view name, Clock::time_point begin, Cloc
             std::string(arg_name), arg_value, {}});
 }
 
-void instant(Category cat, std::string_view name, std::string_view detail) {
+void instant(Category cat, std::string_view name, std::string_view detail, std::string_view arg_name,
+             std::int64_t arg_value) {
     if (!enabled()) return;
-    record({'i', cat, std::string(name), since_zero(Clock::now()), 0, 0, {}, 0, std::string(detail)});
+    record({'i', cat, std::string(name), since_zero(Clock::now()), 0, 0, std::string(arg_name), arg_value,
+            std::string(detail)});
 }
 
 void counter(std::string_view name, std::string_view series, std::int64_t value) {

@@ -43,7 +43,8 @@ using Clock = std::chrono::steady_clock;
 // an expensive event name.
 bool enabled();
 
-// Starts a session: forgets earlier events and sets time zero. Stops a running one first.
+// Starts a session: forgets earlier events, and the threads that have ended (their lanes), and
+// sets time zero. Stops a running one first.
 // Call while no other thread is recording (before the loop runs, after executors are joined).
 void start();
 // Stops recording; events are kept until the next start().
@@ -63,7 +64,10 @@ std::uint64_t new_id();
 // when no session is running.
 void complete(Category cat, std::string_view name, Clock::time_point begin, Clock::time_point end,
               std::string_view arg_name = {}, std::int64_t arg_value = 0);
-void instant(Category cat, std::string_view name, std::string_view detail = {});
+// An instant event: `detail` goes to args.detail; `arg_name`, when given, adds one numeric arg
+// beside it (the timer's "call_at" carries "delay_us").
+void instant(Category cat, std::string_view name, std::string_view detail = {},
+             std::string_view arg_name = {}, std::int64_t arg_value = 0);
 void counter(std::string_view name, std::string_view series, std::int64_t value);
 void async_begin(Category cat, std::uint64_t id, std::string_view name);
 void async_end(Category cat, std::uint64_t id, std::string_view name);

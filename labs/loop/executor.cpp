@@ -2,6 +2,7 @@
 #include "executor.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <stdexcept>
 #include <thread>
 
@@ -15,15 +16,21 @@ Executor::~Executor() {
     pool_.join();
 }
 
-void Executor::submit(std::function<void()> job) {
+// Traced here, in kit code, so every job shows on its worker's lane whoever wrote the caller
+// (run_in_executor is a lab 06 region): the "submit" flow starts inside the span that submitted
+// it (a task step on the loop) and ends inside the job's executor span.
+void Executor::submit(std::function<void()> job, std::string name) {
     if (shut_down_.load()) throw std::runtime_error("Executor shutdown has been called");
-    asio::post(pool_, [this, job = std::move(job)] {
+    const std::uint64_t flow = LOOPLAB_TRACE_START_FLOW("submit");
+    asio::post(pool_, [this, job = std::move(job), name = std::move(name), flow] {
         // Name each worker once, for the trace: executor-0, executor-1, ...
         thread_local bool named = false;
         if (!named) {
             trace::set_thread_name(fmt::format("executor-{}", next_worker_.fetch_add(1)));
             named = true;
         }
+        LOOPLAB_TRACE_SPAN(span, trace::Category::executor, name);
+        LOOPLAB_TRACE_EVENT(flow_end(flow, "submit"));  // after the span opens, so it binds to it
         job();
     });
 }

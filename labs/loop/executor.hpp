@@ -39,8 +39,9 @@ class Executor {
     Executor& operator=(const Executor&) = delete;
 
     // Queues `job` for a worker. Throws std::runtime_error("Executor shutdown has been called")
-    // after shutdown().
-    void submit(std::function<void()> job);
+    // after shutdown(). `name` labels the job in the trace: an executor span of that name on
+    // the worker's lane, and a "submit" flow from the submitting thread into it.
+    void submit(std::function<void()> job, std::string name = "executor job");
     // Refuses new jobs from now on; with `wait`, also waits until every queued job has run.
     void shutdown(bool wait);
     std::size_t workers() const { return workers_; }

@@ -3,6 +3,8 @@
 #include "event_loop.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <iostream>
 #include <stdexcept>
 #include <utility>
@@ -306,8 +308,22 @@ void EventLoop::call_exception_handler(const ExceptionContext& context) {
     // END TODO(lab 01)
 }
 
+namespace {
+
+// The trace's "delay_us" for a timer: how far `when` lies ahead of `now`, in whole microseconds;
+// 0 for a deadline already past. Each side is converted first, so "never" (TimePoint::max())
+// cannot overflow the subtraction.
+[[maybe_unused]] std::int64_t delay_us(TimePoint when, TimePoint now) {
+    using std::chrono::duration_cast, std::chrono::microseconds;
+    const auto ahead = duration_cast<microseconds>(when.time_since_epoch()) -
+                       duration_cast<microseconds>(now.time_since_epoch());
+    return std::max<std::int64_t>(0, ahead.count());
+}
+
+}  // namespace
+
 TimerHandle EventLoop::call_at(TimePoint when, std::function<void()> callback, std::string name) {
-    LOOPLAB_TRACE_EVENT(instant(trace::Category::timer, "call_at", name));
+    LOOPLAB_TRACE_EVENT(instant(trace::Category::timer, "call_at", name, "delay_us", delay_us(when, time())));
     // TODO(lab 02) EventLoop::call_at: refuse on a closed loop; make a timer handle with its deadline and sequence number, and push it onto the heap. See TUTORIAL.md#lab-02-timers
     check_closed();
     TimerHandle timer(make_handle(std::move(callback), std::move(name), "call_at").state_);

@@ -39,8 +39,9 @@ class Executor {
     Executor& operator=(const Executor&) = delete;
 
     // Queues `job` for a worker. Throws std::runtime_error("Executor shutdown has been called")
-    // after shutdown().
-    void submit(std::function<void()> job);
+    // after shutdown(). `name` labels the job in the trace: an executor span of that name on
+    // the worker's lane, and a "submit" flow from the submitting thread into it.
+    void submit(std::function<void()> job, std::string name = "executor job");
     // Refuses new jobs from now on; with `wait`, also waits until every queued job has run.
     void shutdown(bool wait);
     std::size_t workers() const { return workers_; }
@@ -131,11 +132,7 @@ Future<std::invoke_result_t<F&>> EventLoop::run_in_executor(Executor* executor, 
     auto job = std::make_shared<detail::ExecutorJob>();
     pool.submit([this, job, future, fn = std::move(fn)]() mutable {
         if (!job->try_start()) return;  // cancelled while it waited in the queue
-        detail::JobOutcome<R> outcome;
-        {
-            LOOPLAB_TRACE_SPAN(span, trace::Category::executor, "run_in_executor");
-            outcome = detail::run_job<R>(fn);
-        }
+        detail::JobOutcome<R> outcome = detail::run_job<R>(fn);
         try {
             // Move the future along: the worker must not keep a copy once the loop owns the result.
             call_soon_threadsafe([future = std::move(future), outcome = std::move(outcome)]() mutable {
@@ -144,7 +141,7 @@ Future<std::invoke_result_t<F&>> EventLoop::run_in_executor(Executor* executor, 
         } catch (const std::runtime_error&) {
             // The loop closed while the job ran: nobody is left to take the result.
         }
-    });
+    }, "run_in_executor");  // the job's name in the trace
     future.add_done_callback([job](Future<R>& done) {
         if (done.cancelled()) job->cancel();
     });

@@ -1,0 +1,190 @@
+// cmd_viewer.cpp: the commands that open the timeline viewer (run, view) and the viewer's part of
+// `./looplab test`. The viewer itself is viewer/app; this file only finds it, gives it a display
+// (xvfb-run when there is none and it only needs to render a file), and says what to do when it
+// cannot.
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "kit_checks.hpp"
+#include "process.hpp"
+#include "test_runner.hpp"
+
+namespace looplab::kit {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool has_display() {
+    return std::getenv("DISPLAY") != nullptr || std::getenv("WAYLAND_DISPLAY") != nullptr;
+}
+
+bool renders_to_file(const std::vector<std::string>& args) {
+    for (const std::string& arg : args) {
+        if (arg == "--screenshot" || arg == "--bench" || arg == "--help" || arg == "-h") return true;
+    }
+    return false;
+}
+
+// The command line that runs the viewer here: through xvfb-run when there is no display and the
+// viewer only renders to a file. Empty (after saying why) when it cannot run.
+std::vector<std::string> viewer_command(const Manifest& manifest, const std::vector<std::string>& args) {
+    if (manifest.viewer.empty() || !fs::exists(manifest.viewer)) {
+        fmt::print(stderr, "This build has no viewer (was it configured with -DLOOPLAB_VIEWER_APP=OFF?).\n");
+        return {};
+    }
+    std::vector<std::string> argv{manifest.viewer.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    if (has_display()) return argv;
+    if (!renders_to_file(args)) {
+        fmt::print(stderr,
+                   "No display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so the viewer cannot open a window.\n"
+                   "Save a picture instead:   ./looplab run --screenshot timeline.png\n"
+                   "or copy the trace files from build/default/traces/ to a machine with a display.\n");
+        return {};
+    }
+    auto xvfb = find_program("xvfb-run");
+    if (!xvfb) {
+        fmt::print(stderr, "No display here, and xvfb-run is missing: install the package xvfb (./looplab installs it).\n");
+        return {};
+    }
+    argv.insert(argv.begin(), {xvfb->string(), "-a"});
+    return argv;
+}
+
+int run_viewer(const Manifest& manifest, const std::vector<std::string>& args) {
+    std::vector<std::string> argv = viewer_command(manifest, args);
+    if (argv.empty()) return 1;
+    std::string error;
+    int code = run_attached(argv, error);
+    if (code < 0) fmt::print(stderr, "looplab: {}\n", error);
+    return code < 0 ? 1 : code;
+}
+
+// A demo's traces: labNN-<variant>.json and, for the seed scenario, its -blocking sibling,
+// which goes first (the stall above the cure, as in the built-in demo).
+std::vector<fs::path> demo_traces(const fs::path& trace) {
+    const fs::path blocking = trace.parent_path() / (trace.stem().string() + "-blocking.json");
+    if (fs::exists(blocking)) return {blocking, trace};
+    return {trace};
+}
+
+// Runs the viewer with its output captured, as the kit check does.
+RunResult run_viewer_captured(const Manifest& manifest, const std::vector<std::string>& args, std::chrono::seconds timeout) {
+    std::vector<std::string> argv = viewer_command(manifest, args);
+    if (argv.empty()) {
+        RunResult not_run;
+        not_run.error = "the viewer cannot run here (see above)";
+        return not_run;
+    }
+    RunOptions options;
+    options.timeout = timeout;
+    return run_process(argv, options);
+}
+
+// The viewer check: the model's tests, a rendering of the built-in demo without a display, and
+// a broken trace refused with a message (not a crash).
+void test_viewer_screenshot(const KitPaths& paths, const Manifest& manifest, Tally& tally) {
+    const fs::path png = paths.build / "viewer-check.png";
+    fs::remove(png);
+    RunResult result = run_viewer_captured(manifest, {"--screenshot", png.string(), "--frames", "3"}, std::chrono::seconds(60));
+    const bool ok = result.exited_cleanly() && fs::exists(png) && fs::file_size(png) > 20'000;
+    fmt::print("viewer: headless screenshot of the built-in demo {}\n",
+               ok ? fmt::format("written ({} KB)", fs::file_size(png) / 1024) : "FAILED: " + describe(result));
+    if (!ok) fmt::print("{}", result.output);
+    tally.add(ok);
+}
+
+void test_viewer_bad_file(const KitPaths& paths, const Manifest& manifest, Tally& tally) {
+    const fs::path bad = paths.root / "viewer" / "tests" / "data" / "bad" / "truncated.json";
+    RunResult result = run_viewer_captured(manifest, {"--screenshot", (paths.build / "viewer-bad.png").string(), "--frames", "1", bad.string()},
+                                           std::chrono::seconds(30));
+    const bool ok = result.started() && !result.signal && !result.timed_out && result.exit_code == 1 &&
+                    result.output.find("truncated.json") != std::string::npos;
+    fmt::print("viewer: a truncated trace {}\n", ok ? "is refused with a message, not a crash" : "was NOT refused cleanly: " + describe(result));
+    if (!ok) fmt::print("{}", result.output);
+    tally.add(ok);
+}
+
+}  // namespace
+
+void test_viewer(const KitPaths& paths, const Manifest& manifest, Tally& tally) {
+    if (manifest.viewer_tests.empty()) {
+        fmt::print("viewer: not in this build\n");
+        return tally.add(false);
+    }
+    SuiteResult suite = run_suite(manifest.viewer_tests, runner_options(manifest.test_timeout));
+    fmt::print("viewer: {}/{} model tests passed{}\n", suite.passed(), suite.total(), suite.error.empty() ? "" : " (" + suite.error + ")");
+    for (const auto& c : suite.cases) {
+        if (c.outcome != Outcome::passed) fmt::print("  FAILED viewer: {} ({})\n{}\n", c.name, c.describe_failure, paths.relative(c.details));
+    }
+    tally.add(suite.error.empty() && suite.total() > 0 && suite.passed() == suite.total(), std::max(suite.total(), 1));
+    test_viewer_screenshot(paths, manifest, tally);
+    test_viewer_bad_file(paths, manifest, tally);
+}
+
+int cmd_run(const KitPaths& paths, const std::vector<std::string>& args) {
+    return run_viewer(load_manifest(paths.manifest()), args);
+}
+
+// Every picture in assets/ is rendered by the viewer from a command line kept here, so
+// `./looplab assets` can always make them again and none is drawn by hand.
+int cmd_assets(const KitPaths& paths) {
+    struct Picture {
+        std::string file;
+        std::vector<std::string> args;
+    };
+    const std::vector<Picture> pictures{
+        {"viewer-seed-scenario.png", {}},
+        {"viewer-saturated-executor.png", {"--calls", "4", "--workers", "2", "--blocking-ms", "300"}},
+    };
+    Manifest manifest = load_manifest(paths.manifest());
+    int failed = 0;
+    for (const Picture& picture : pictures) {
+        const fs::path out = paths.root / "assets" / picture.file;
+        std::vector<std::string> args{"--screenshot", out.string()};
+        args.insert(args.end(), picture.args.begin(), picture.args.end());
+        RunResult result = run_viewer_captured(manifest, args, std::chrono::seconds(120));
+        fmt::print("assets/{}: {}\n", picture.file, result.exited_cleanly() ? "rendered" : "FAILED: " + describe(result));
+        if (!result.exited_cleanly()) {
+            fmt::print("{}", result.output);
+            ++failed;
+        }
+    }
+    return failed == 0 ? 0 : 1;
+}
+
+int cmd_view(const KitPaths& paths, int number, bool reference, bool compare, const std::vector<std::string>& args) {
+    Manifest manifest = load_manifest(paths.manifest());
+    const Lab* lab = find_lab(manifest, number);
+    if (!lab) {
+        fmt::print(stderr, "There is no lab {:02} in this build.\n", number);
+        return 1;
+    }
+    std::vector<std::string> variants{reference ? "reference" : "yours"};
+    if (compare && !reference) variants.push_back("reference");
+    std::vector<std::string> files;
+    std::vector<std::string> titles;
+    for (const std::string& variant : variants) {
+        auto trace = run_demo(paths, *lab, variant, variant == variants.front());
+        if (!trace) {
+            if (variant == "yours") fmt::print("(./looplab view {} --reference shows the reference loop's trace.)\n", number);
+            return 1;
+        }
+        for (const fs::path& file : demo_traces(*trace)) {
+            files.push_back(file.string());
+            titles.push_back(fmt::format("{}: {}", variant == "yours" ? "your loop" : "reference", file.filename().string()));
+        }
+    }
+    std::vector<std::string> viewer_args = files;
+    viewer_args.push_back("--title");
+    viewer_args.insert(viewer_args.end(), titles.begin(), titles.end());
+    viewer_args.insert(viewer_args.end(), args.begin(), args.end());
+    return run_viewer(manifest, viewer_args);
+}
+
+}  // namespace looplab::kit
