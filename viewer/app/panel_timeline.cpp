@@ -109,6 +109,7 @@ void draw_label(Frame& f, ImVec2 a, ImVec2 b, std::string_view text) {
     const char* begin = text.data();
     const char* end = text.data() + text.size();
     const ImVec2 size = ImGui::CalcTextSize(begin, end);
+    if (size.x > room && room < 40) return;  // a stub of a cut name says nothing: leave it out
     const float y = a.y + (b.y - a.y - size.y) * 0.5f;
     f.draw->PushClipRect(a, b, true);
     f.draw->AddText({a.x + 3, y}, IM_COL32(255, 255, 255, 235), begin, end);
