@@ -2,6 +2,7 @@
 // `./looplab test`. The viewer itself is viewer/app; this file only finds it, gives it a display
 // (xvfb-run when there is none and it only needs to render a file), and says what to do when it
 // cannot.
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -25,9 +26,18 @@ bool has_display() {
 
 bool renders_to_file(const std::vector<std::string>& args) {
     for (const std::string& arg : args) {
-        if (arg == "--screenshot" || arg == "--bench" || arg == "--help" || arg == "-h") return true;
+        for (const char* option : {"--screenshot", "--bench"}) {
+            if (arg == option || arg.rfind(std::string(option) + "=", 0) == 0) return true;
+        }
+        if (arg == "--help" || arg == "-h") return true;
     }
     return false;
+}
+
+void explain_no_display(const std::string& screenshot_command) {
+    fmt::print(stderr,
+               "No display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so the viewer cannot open a window.\n"
+               "Save a picture of the timeline instead:   {}\n", screenshot_command);
 }
 
 // The command line that runs the viewer here: through xvfb-run when there is no display and the
@@ -41,10 +51,7 @@ std::vector<std::string> viewer_command(const Manifest& manifest, const std::vec
     argv.insert(argv.end(), args.begin(), args.end());
     if (has_display()) return argv;
     if (!renders_to_file(args)) {
-        fmt::print(stderr,
-                   "No display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so the viewer cannot open a window.\n"
-                   "Save a picture instead:   ./looplab run --screenshot timeline.png\n"
-                   "or copy the trace files from build/default/traces/ to a machine with a display.\n");
+        explain_no_display("./looplab run --screenshot timeline.png");
         return {};
     }
     auto xvfb = find_program("xvfb-run");
@@ -59,6 +66,7 @@ std::vector<std::string> viewer_command(const Manifest& manifest, const std::vec
 int run_viewer(const Manifest& manifest, const std::vector<std::string>& args) {
     std::vector<std::string> argv = viewer_command(manifest, args);
     if (argv.empty()) return 1;
+    std::fflush(stdout);  // what we printed comes before what the viewer prints
     std::string error;
     int code = run_attached(argv, error);
     if (code < 0) fmt::print(stderr, "looplab: {}\n", error);
@@ -84,6 +92,16 @@ RunResult run_viewer_captured(const Manifest& manifest, const std::vector<std::s
     RunOptions options;
     options.timeout = timeout;
     return run_process(argv, options);
+}
+
+// "your loop, the blocking call on the loop (lab06-yours-blocking.json)" for the seed scenario's
+// pair, "the reference loop: lab01-reference.json" otherwise.
+std::string trace_title(const std::string& variant, const fs::path& file, bool seed_pair) {
+    const std::string whose = variant == "yours" ? "your loop" : "the reference loop";
+    const std::string name = file.filename().string();
+    if (!seed_pair) return fmt::format("{}: {}", whose, name);
+    const bool blocking = file.stem().string().ends_with("-blocking");
+    return fmt::format("{}, {} ({})", whose, blocking ? "the blocking call on the loop" : "the call through run_in_executor", name);
 }
 
 // The viewer check: the model's tests, a rendering of the built-in demo without a display, and
@@ -165,6 +183,10 @@ int cmd_view(const KitPaths& paths, int number, bool reference, bool compare, co
         fmt::print(stderr, "There is no lab {:02} in this build.\n", number);
         return 1;
     }
+    if (!has_display() && !renders_to_file(args)) {
+        explain_no_display(fmt::format("./looplab view {} --screenshot lab{:02}.png", number, number));
+        return 1;
+    }
     std::vector<std::string> variants{reference ? "reference" : "yours"};
     if (compare && !reference) variants.push_back("reference");
     std::vector<std::string> files;
@@ -172,12 +194,18 @@ int cmd_view(const KitPaths& paths, int number, bool reference, bool compare, co
     for (const std::string& variant : variants) {
         auto trace = run_demo(paths, *lab, variant, variant == variants.front());
         if (!trace) {
-            if (variant == "yours") fmt::print("(./looplab view {} --reference shows the reference loop's trace.)\n", number);
+            fmt::print("The viewer needs the demo's trace, so it did not open{}.\n",
+                       args.empty() ? "" : " and no picture was saved");
+            if (variant == "yours") {
+                fmt::print("./looplab status shows which labs to finish first; ./looplab view {} --reference\n"
+                           "shows the reference loop's run meanwhile.\n", number);
+            }
             return 1;
         }
-        for (const fs::path& file : demo_traces(*trace)) {
+        const std::vector<fs::path> traces = demo_traces(*trace);
+        for (const fs::path& file : traces) {
             files.push_back(file.string());
-            titles.push_back(fmt::format("{}: {}", variant == "yours" ? "your loop" : "reference", file.filename().string()));
+            titles.push_back(trace_title(variant, file, traces.size() > 1));
         }
     }
     std::vector<std::string> viewer_args = files;

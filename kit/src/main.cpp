@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
 
     auto* test = app.add_subcommand("test", "check the kit: kit tests, every lab on the solution and on a fresh starter");
     auto* run = app.add_subcommand("run", "open the viewer on the built-in demo (the seed scenario, live)");
-    run->prefix_command();  // everything after `run` goes to looplab-viewer as it is, in order
+    run->prefix_command();  // everything after `run` goes to looplab-viewer as it is, in order,
+    run->set_help_flag();   // --help included: the viewer's own help lists its options
     bool compare = false;
     auto* view = app.add_subcommand("view", "run lab N's demo on your loop and open its trace in the viewer");
     add_lab(view, lab);

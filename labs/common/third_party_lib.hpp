@@ -16,7 +16,8 @@ namespace third_party_lib {
 // sum. Blocks for as long as SQLite needs: about 0.1 s per million on a current core.
 std::int64_t slow_query(std::int64_t n);
 
-// slow_query sized, on this machine, to take about `target` (measured once, then reused).
+// SQLite work that blocks for about `target` by the clock, even on a busy machine: slow_query
+// in slices of a few milliseconds until the time is up. Returns the sum of the slices' results.
 std::int64_t slow_query_for(std::chrono::milliseconds target);
 
 // zlib: compresses `bytes` of generated text at the highest level; returns the compressed size.

@@ -13,16 +13,21 @@ namespace looplab::viewer {
 App::App() = default;
 App::~App() = default;
 
-Shown make_shown(std::string title, Trace trace, const LintOptions& options) {
-    Shown shown{std::move(title), std::move(trace), {}, true};
+Shown make_shown(std::string title, Trace trace, const LintOptions& options, std::string label) {
+    if (label.empty()) label = title;
+    Shown shown{std::move(title), std::move(label), std::move(trace), {}, true};
     shown.lints = find_lints(shown.trace, options);
     return shown;
 }
 
 // The moment the kit is about: the middle of the first executor job, where the panels show a
-// task waiting on the executor while the others keep running. Else the start.
+// task waiting on the executor while the others keep running. Else the loop's first iteration,
+// where the ready queue holds what the program scheduled before the loop ran.
 void App::place_cursor() {
     cursor = 0;
+    if (!shown.empty() && !shown.front().trace.iterations.empty()) {
+        cursor = shown.front().trace.span(shown.front().trace.iterations.front()).start;
+    }
     for (std::size_t s = 0; s < shown.size(); ++s) {
         for (const Lane& lane : shown[s].trace.lanes) {
             if (lane.kind != LaneKind::executor || lane.spans.empty()) continue;
@@ -35,6 +40,8 @@ void App::place_cursor() {
 
 void App::show(std::vector<Shown> traces) {
     shown = std::move(traces);
+    // Three traces or more (a comparison) would push the later ones below the fold: tasks folded.
+    for (Shown& s : shown) s.tasks_open = shown.size() <= 2;
     selection = {};
     focus = std::clamp(focus, 0, std::max(0, static_cast<int>(shown.size()) - 1));
     state_cache_.reset();
@@ -44,6 +51,19 @@ void App::show(std::vector<Shown> traces) {
 
 void App::refresh_lints() {
     for (Shown& s : shown) s.lints = find_lints(s.trace, lint_options);
+}
+
+bool App::scenario_running() const {
+    if (scenario && scenario->running()) return true;
+    for (const auto& old : retired) {
+        if (old->running()) return true;
+    }
+    return false;
+}
+
+void App::toggle_play() {
+    if (!playing && cursor >= end_time()) cursor = 0;
+    playing = !playing;
 }
 
 Micros App::end_time() const {
@@ -87,7 +107,7 @@ bool open_traces(App& app, const std::vector<std::string>& paths, std::vector<st
         loaded.push_back(make_shown(title, std::move(trace), app.lint_options));
     }
     app.message.clear();
-    app.scenario.reset();  // files replace the built-in demo
+    if (app.scenario) app.retired.push_back(std::move(app.scenario));  // files replace the built-in demo
     app.show(std::move(loaded));
     return true;
 }
@@ -95,8 +115,8 @@ bool open_traces(App& app, const std::vector<std::string>& paths, std::vector<st
 std::string format_duration(Micros us) {
     const double a = std::abs(us);
     if (a < 1) return fmt::format("{:.0f} ns", us * 1000);
-    if (a < 1000) return fmt::format("{:.3g} us", us);
-    if (a < 1'000'000) return fmt::format("{:.3g} ms", us / 1000);
+    if (a < 1000) return fmt::format("{:.4g} us", us);   // 4 digits: 999.7 must not read 1e+03
+    if (a < 1'000'000) return fmt::format("{:.4g} ms", us / 1000);
     return fmt::format("{:.4g} s", us / 1'000'000);
 }
 

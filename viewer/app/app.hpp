@@ -19,7 +19,8 @@ class ScenarioController;
 
 // One trace on screen, with what the panels derived from it once.
 struct Shown {
-    std::string title;                 // "on the loop", "yours: lab06-yours.json", ...
+    std::string title;                 // "run 1 (above), on the loop: 0 ticks ...", "your loop: ..."
+    std::string label;                 // short, for the panels' headings, e.g. run 1 (above)
     Trace trace;
     std::vector<Lint> lints;
     bool tasks_open = true;            // the task lanes are collapsible per trace
@@ -50,19 +51,24 @@ struct App {
     float play_speed = 0.25f;          // trace time per wall time while playing
     float font_scale = 1.0f;
     std::unique_ptr<ScenarioController> scenario;  // the built-in demo; null when showing files
+    // Demo controllers replaced by files while a run was still going: kept (not joined) so the
+    // window never freezes waiting for a blocking call to end.
+    std::vector<std::unique_ptr<ScenarioController>> retired;
 
     App();
     ~App();
 
     // Replaces what is shown; fits the view and places the cursor (place_cursor).
     void show(std::vector<Shown> traces);
-    // Puts the cursor in the middle of the first executor job, if any, else at the start.
+    // Puts the cursor in the middle of the first executor job, if any, else at the first iteration.
     void place_cursor();
     // Recomputes lints after lint_options changed.
     void refresh_lints();
     void fit();                        // the whole of every trace in view
     void focus_on(Micros start, Micros end);  // zoom to [start, end] with a margin, cursor at start
     Micros end_time() const;           // the latest end among the shown traces
+    bool scenario_running() const;     // is a demo run (current or retired) still going?
+    void toggle_play();                // play from the cursor (from the start once at the end), or pause
 
     // The loop state at the cursor for the focused trace, cached per (trace, cursor).
     const LoopState* state_at_cursor();
@@ -73,8 +79,8 @@ struct App {
     Micros state_cache_at_ = -1;
 };
 
-// Makes a Shown from a loaded trace (computes its lints).
-Shown make_shown(std::string title, Trace trace, const LintOptions& options);
+// Makes a Shown from a loaded trace (computes its lints). The label defaults to the title.
+Shown make_shown(std::string title, Trace trace, const LintOptions& options, std::string label = {});
 
 // Loads trace files (titles default to the file names) and shows them, aligned at time 0.
 // A file that does not load leaves the screen as it was and sets app.message; returns false.

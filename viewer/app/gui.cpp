@@ -2,7 +2,7 @@
 // 1.86's own imgui_impl_glfw.cpp and imgui_impl_opengl3.cpp, compiled from Debian's package.
 #include "gui.hpp"
 
-#include <mutex>
+#include <cfloat>
 
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_glfw.h>
@@ -64,7 +64,9 @@ std::unique_ptr<Gui> Gui::open(const std::string& title, int width, int height, 
     load_font(font_scale);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 330");
-    return std::unique_ptr<Gui>(new Gui(window));
+    auto gui = std::unique_ptr<Gui>(new Gui(window));
+    gui->title_ = title;
+    return gui;
 }
 
 Gui::~Gui() {
@@ -77,12 +79,17 @@ Gui::~Gui() {
 
 bool Gui::should_close() const { return glfwWindowShouldClose(window_) != 0; }
 
-void Gui::set_title(const std::string& title) { glfwSetWindowTitle(window_, title.c_str()); }
+void Gui::set_title(const std::string& title) {
+    if (title == title_) return;  // a round trip to the window system: only when it changed
+    title_ = title;
+    glfwSetWindowTitle(window_, title.c_str());
+}
 
 void Gui::begin_frame() {
     glfwPollEvents();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    if (ignore_mouse_) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // ImGui's "no mouse"
     ImGui::NewFrame();
 }
 

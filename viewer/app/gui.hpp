@@ -22,7 +22,9 @@ class Gui {
     Gui& operator=(const Gui&) = delete;
 
     bool should_close() const;
-    void set_title(const std::string& title);
+    // A screenshot must not show a tooltip for wherever the (invisible) pointer happens to be.
+    void ignore_mouse(bool ignore) { ignore_mouse_ = ignore; }
+    void set_title(const std::string& title);  // cheap when unchanged
     // Polls events; true when the frame should be drawn (a minimised window skips drawing).
     void begin_frame();
     // Renders the frame. Call save_png() before end_frame's swap by passing a path here.
@@ -37,6 +39,8 @@ class Gui {
     bool save_png(const std::string& path);
 
     GLFWwindow* window_;
+    bool ignore_mouse_ = false;
+    std::string title_;
     std::string screenshot_error_;
 };
 

@@ -8,6 +8,7 @@
 //   looplab-viewer --screenshot out.png  render, save, exit (xvfb-run -a for no display)
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 #include <fmt/format.h>
 #include <imgui.h>
@@ -57,9 +58,8 @@ void frame(App& app, Gui& gui, const Options& options, double seconds) {
             else if (options.cursor_ms) app.cursor = *options.cursor_ms * 1000;
         }
     }
-    if (std::vector<std::string> dropped = gui.take_dropped_files(); !dropped.empty()) {
-        if (open_traces(app, dropped)) gui.set_title(window_title(app));
-    }
+    if (std::vector<std::string> dropped = gui.take_dropped_files(); !dropped.empty()) open_traces(app, dropped);
+    gui.set_title(window_title(app));  // files opened from the toolbar or dropped change it
     advance_player(app, seconds);
     draw_main_window(app);
 }
@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
     }
 
     // 4. The frame loop; with --screenshot, a few frames (the layout settles), save, stop.
+    gui->ignore_mouse(!options.screenshot.empty());
     auto last = std::chrono::steady_clock::now();
     for (int drawn = 0; !gui->should_close(); ++drawn) {
         const auto now = std::chrono::steady_clock::now();
@@ -104,6 +105,13 @@ int main(int argc, char** argv) {
         fmt::print("Screenshot written to {}\n", options.screenshot);
         break;
     }
-    // 5. Clean-up: Gui's destructor closes the backends and the window.
-    return loaded ? 0 : 1;
+    // 5. Clean-up: Gui's destructor closes the backends and the window. A demo run still going
+    // is not waited for: its blocking calls may take a minute, and nothing of it needs saving.
+    const int code = loaded ? 0 : 1;
+    if (app.scenario_running()) {
+        gui.reset();
+        std::fflush(nullptr);
+        std::_Exit(code);
+    }
+    return code;
 }

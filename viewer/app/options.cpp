@@ -28,22 +28,26 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
     ScenarioParams& p = o.scenario;
     int tick_ms = static_cast<int>(p.tick_interval.count());
     int blocking_ms = static_cast<int>(p.blocking_duration.count());
-    const std::map<std::string, BlockingPlace> places{{"loop", BlockingPlace::on_loop},
-                                                       {"executor", BlockingPlace::run_in_executor},
-                                                       {"to_thread", BlockingPlace::to_thread}};
+    const std::map<std::string, BlockingPlace> places{
+        {"loop", BlockingPlace::on_loop},          {"on_loop", BlockingPlace::on_loop},
+        {"executor", BlockingPlace::run_in_executor}, {"run_in_executor", BlockingPlace::run_in_executor},
+        {"to_thread", BlockingPlace::to_thread}};
+    std::string place = "executor";
     auto* demo = cli.add_option_group("built-in demo", "the scenario's starting knobs");
     demo->add_option("--tickers", p.tickers, "ticker tasks")->check(CLI::Range(1, 32));
     demo->add_option("--tick-ms", tick_ms, "tick interval")->check(CLI::Range(1, 1000));
     demo->add_option("--blocking-ms", blocking_ms, "the blocking call's duration")->check(CLI::Range(10, 3000));
     demo->add_option("--calls", p.blocking_calls, "blocking calls started at once")->check(CLI::Range(1, 16));
     demo->add_option("--workers", p.workers, "executor workers")->check(CLI::Range(1, 16));
-    demo->add_option("--place", p.place, "where the second run makes the call: loop, executor or to_thread")
-        ->transform(CLI::CheckedTransformer(places, CLI::ignore_case));
+    demo->add_option("--place", place, "where the second run makes the call: loop, executor (run_in_executor) or to_thread")
+        ->check(CLI::IsMember(places, CLI::ignore_case))
+        ->option_text("loop|executor|to_thread");
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
         return cli.exit(error);
     }
+    p.place = places.at(CLI::detail::to_lower(place));
     p.tick_interval = std::chrono::milliseconds(tick_ms);
     p.blocking_duration = std::chrono::milliseconds(blocking_ms);
     if (!compare.empty()) o.traces = compare;

@@ -12,20 +12,29 @@ namespace looplab::viewer {
 void draw_lints(App& app) {
     float threshold_ms = static_cast<float>(app.lint_options.slow_threshold_us / 1000);
     ImGui::SetNextItemWidth(120);
-    if (ImGui::DragFloat("slow above (ms)", &threshold_ms, 1.0f, 1.0f, 5000.0f, "%.0f")) {
+    if (ImGui::DragFloat("slow above (ms)", &threshold_ms, 1.0f, 0.1f, 60000.0f, "%.1f", ImGuiSliderFlags_Logarithmic)) {
         app.lint_options.slow_threshold_us = static_cast<Micros>(threshold_ms) * 1000;
         app.refresh_lints();
     }
     std::size_t total = 0;
     for (const Shown& shown : app.shown) total += shown.lints.size();
-    if (total == 0) {
-        ImGui::TextDisabled("Nothing held the loop for %.0f ms or more; every task finished.", threshold_ms);
-        return;
+    ImGui::PushTextWrapPos(0);
+    if (app.shown.empty()) {
+        ImGui::TextDisabled("No trace loaded.");
+    } else if (total == 0) {
+        ImGui::TextDisabled("None: nothing held the loop for %.0f ms or more, no job waited for a worker, "
+                            "no task was left waiting.", threshold_ms);
     }
+    ImGui::PopTextWrapPos();
+    if (total == 0) return;
     for (std::size_t s = 0; s < app.shown.size(); ++s) {
         const Shown& shown = app.shown[s];
         if (shown.lints.empty()) continue;
-        if (app.shown.size() > 1) ImGui::TextDisabled("%s", shown.title.c_str());
+        if (app.shown.size() > 1) {
+            ImGui::PushTextWrapPos(0);
+            ImGui::TextDisabled("%s", shown.label.c_str());
+            ImGui::PopTextWrapPos();
+        }
         for (std::size_t i = 0; i < shown.lints.size(); ++i) {
             const Lint& lint = shown.lints[i];
             ImGui::PushID(static_cast<int>(s * 100000 + i));

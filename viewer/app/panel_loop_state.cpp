@@ -30,7 +30,8 @@ void ready_queue(const LoopState& state) {
                 "has not run yet. run_once runs the ones that were here when the iteration began.");
     if (state.ready.empty()) ImGui::TextDisabled("  empty");
     for (const QueuedHandle& h : state.ready) {
-        ImGui::BulletText("%s", h.name.c_str());
+        // A handle whose flow never ends never ran: cancelled, or still queued when the trace ended.
+        ImGui::BulletText("%s", h.name == "?" ? "(a handle that never ran: cancelled?)" : h.name.c_str());
         ImGui::SameLine();
         ImGui::TextDisabled("%s, waiting %s", h.via.c_str(), format_duration(state.at - h.since).c_str());
     }
@@ -81,7 +82,9 @@ ImVec4 status_colour(TaskStatus status) {
 void draw_loop_state(App& app) {
     const LoopState* state = app.state_at_cursor();
     if (!state) return;
+    ImGui::PushTextWrapPos(0);
     ImGui::Text("At %s: the loop is %s", format_time(state->at, 1).c_str(), state->loop_doing.c_str());
+    ImGui::PopTextWrapPos();
     if (state->iteration >= 0) ImGui::TextDisabled("iteration %d", state->iteration + 1);
     ImGui::Separator();
     ready_queue(*state);
@@ -117,6 +120,7 @@ void draw_tasks_table(App& app) {
             ImGui::TextColored(status_colour(task.status), "%s", std::string(task_status_name(task.status)).c_str());
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(task.waiting_on.c_str());
+            if (ImGui::IsItemHovered() && !task.waiting_on.empty()) ImGui::SetTooltip("%s", task.waiting_on.c_str());
         }
     }
     ImGui::EndTable();

@@ -46,10 +46,7 @@ void draw_player(App& app) {
     if (ImGui::Button("iteration >|")) go_to_iteration(app, next_iteration(trace, app.cursor));
     ImGui::EndDisabled();
     ImGui::SameLine();
-    if (ImGui::Button(app.playing ? "pause" : "play")) {
-        if (!app.playing && app.cursor >= app.end_time()) app.cursor = 0;
-        app.playing = !app.playing;
-    }
+    if (ImGui::Button(app.playing ? "pause" : "play")) app.toggle_play();
     ImGui::SameLine();
     ImGui::SetNextItemWidth(110);
     ImGui::SliderFloat("speed", &app.play_speed, 0.01f, 2.0f, "%.2fx", ImGuiSliderFlags_Logarithmic);

@@ -50,7 +50,9 @@ void flows_of(App& app, int shown, SpanRef ref) {
 
 void draw_selection(App& app) {
     if (!app.selection.valid() || app.selection.shown >= static_cast<int>(app.shown.size())) {
-        ImGui::TextDisabled("Click a block on the timeline to see what it was.");
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextDisabled("Click a block on the timeline to see what it was, what caused it and what it caused.");
+        ImGui::PopTextWrapPos();
         return;
     }
     const int shown = app.selection.shown;

@@ -20,11 +20,12 @@
 namespace looplab::viewer {
 namespace {
 
-constexpr float label_width = 170;     // the lane names' column
-constexpr float row_height = 18;       // one depth of spans
-constexpr float thin_row_height = 6;   // loop iterations: a thin band, they enclose everything
-constexpr float header_height = 22;    // a trace's title
-constexpr float task_row_height = 14;
+// Sizes follow the font, so --font-scale (a projector) grows rows with their text.
+float label_width() { return ImGui::GetFontSize() * 13; }     // the lane names' column
+float row_height() { return ImGui::GetFontSize() + 5; }       // one depth of spans
+float thin_row_height() { return ImGui::GetFontSize() * 0.5f; }  // loop iterations: they enclose everything
+float header_height() { return ImGui::GetFontSize() + 9; }    // a trace's title
+float task_row_height() { return ImGui::GetFontSize() + 1; }
 constexpr float fold_pixels = 3;       // spans narrower than this fold together
 constexpr float min_block_pixels = 2;  // a 20 us step on a 1 s axis still shows as a line
 
@@ -53,25 +54,25 @@ bool is_iteration_row(const Lane& lane, std::size_t depth) {
 TraceLayout layout_trace(const Shown& shown, float top) {
     TraceLayout out;
     out.header_top = top;
-    float y = top + header_height;
+    float y = top + header_height();
     for (const Lane& lane : shown.trace.lanes) {
         LaneLayout l;
         l.top = y;
         for (std::size_t d = 0; d < lane.by_depth.size(); ++d) {
-            const float h = is_iteration_row(lane, d) ? thin_row_height : row_height;
+            const float h = is_iteration_row(lane, d) ? thin_row_height() : row_height();
             l.row_top.push_back(y);
             l.row_h.push_back(h);
             y += h + 1;
         }
-        if (lane.by_depth.empty()) y += row_height;  // a thread with only instants still gets a row
+        if (lane.by_depth.empty()) y += row_height();  // a thread with only instants still gets a row
         l.bottom = y;
         y += 4;
         out.lanes.push_back(std::move(l));
     }
     out.tasks_header_top = y;
-    y += shown.trace.tasks.empty() ? 0 : header_height;
+    y += shown.trace.tasks.empty() ? 0 : header_height();
     out.tasks_top = y;
-    if (shown.tasks_open) y += static_cast<float>(shown.trace.tasks.size()) * (task_row_height + 1);
+    if (shown.tasks_open) y += static_cast<float>(shown.trace.tasks.size()) * (task_row_height() + 1);
     out.bottom = y + 8;
     return out;
 }
@@ -125,7 +126,7 @@ void draw_block(Frame& f, int shown_index, int lane_index, const Lane& lane, con
     const Trace& trace = f.app.shown[static_cast<std::size_t>(shown_index)].trace;
     if (block.count == 1) {
         f.draw->AddRectFilled(a, b, style::span_colour(first.kind));
-        if (h >= row_height) draw_label(f, a, b, trace.text(first.name));
+        if (h >= row_height()) draw_label(f, a, b, trace.text(first.name));
         const SpanRef ref{lane_index, block.first};
         if (f.app.selection.shown == shown_index && f.app.selection.span == ref) {
             f.draw->AddRect({a.x - 1, a.y - 1}, {b.x + 1, b.y + 1}, style::selection, 0, 0, 2);
@@ -133,7 +134,7 @@ void draw_block(Frame& f, int shown_index, int lane_index, const Lane& lane, con
         if (mouse_in(f, a, b)) f.hover = {shown_index, ref, {}, -1, f.hover.lint};
     } else {
         f.draw->AddRectFilled(a, b, style::folded_colour(first.kind));
-        if (h >= row_height) draw_label(f, a, b, fmt::format("{}", block.count));
+        if (h >= row_height()) draw_label(f, a, b, fmt::format("{}", block.count));
         if (mouse_in(f, a, b)) f.hover = {shown_index, {}, block, lane_index, f.hover.lint};
     }
 }
@@ -169,8 +170,9 @@ void draw_thread_lane(Frame& f, int shown_index, int lane_index, const LaneLayou
 void draw_task_lane(Frame& f, int shown_index, const TaskInfo& task, float top) {
     const Trace& trace = f.app.shown[static_cast<std::size_t>(shown_index)].trace;
     const Micros life_end = task.end.value_or(trace.end);
-    f.draw->AddRectFilled(at(f, std::max(f.axis.to_x(task.begin), f.axis.x0), top + 3),
-                          at(f, std::min(f.axis.to_x(life_end), f.axis.x1), top + task_row_height - 3), style::task_life);
+    const float life0 = std::max(f.axis.to_x(task.begin), f.axis.x0);
+    const float life1 = std::min(f.axis.to_x(life_end), f.axis.x1);
+    if (life1 > life0) f.draw->AddRectFilled(at(f, life0, top + 3), at(f, life1, top + task_row_height() - 3), style::task_life);
     const Micros min_width = f.axis.per_pixel() * fold_pixels;
     const auto starts_before = [&](const SpanRef& ref, Micros t) { return trace.span(ref).start < t; };
     auto it = std::lower_bound(task.steps.begin(), task.steps.end(), f.axis.view.t0, starts_before);
@@ -183,12 +185,16 @@ void draw_task_lane(Frame& f, int shown_index, const TaskInfo& task, float top) 
             next = std::lower_bound(it + 1, task.steps.end(), step.start + min_width, starts_before);
             end = std::max(end, trace.span(*(next - 1)).end);
         }
-        const float x0 = f.axis.to_x(step.start);
-        const ImVec2 a = at(f, x0, top);
-        const ImVec2 b = at(f, std::max(f.axis.to_x(end), x0 + min_block_pixels), top + task_row_height);
-        f.draw->AddRectFilled(a, b, style::span_colour(SpanKind::step));
-        if (next - it == 1 && mouse_in(f, a, b)) f.hover = {shown_index, *it, {}, -1, f.hover.lint};
+        const bool single = next - it == 1;
+        const SpanRef ref = *it;
         it = next;
+        const float x0 = std::max(f.axis.to_x(step.start), f.axis.x0);
+        const float x1 = std::min(std::max(f.axis.to_x(end), x0 + min_block_pixels), f.axis.x1);
+        if (x1 <= x0) continue;  // entirely left of the view
+        const ImVec2 a = at(f, x0, top);
+        const ImVec2 b = at(f, x1, top + task_row_height());
+        f.draw->AddRectFilled(a, b, style::span_colour(SpanKind::step));
+        if (single && mouse_in(f, a, b)) f.hover = {shown_index, ref, {}, -1, f.hover.lint};
     }
     f.draw->AddText(at(f, f.origin.x + 14, top - 1), style::lane_label, task.name.c_str());
 }
@@ -199,14 +205,14 @@ void draw_tasks(Frame& f, int shown_index, const TraceLayout& layout, float clip
     const std::string header = fmt::format("{} Tasks ({})", shown.tasks_open ? "v" : ">", shown.trace.tasks.size());
     const ImVec2 a = at(f, f.origin.x, layout.tasks_header_top);
     f.draw->AddText({a.x + 6, a.y + 3}, style::lane_label, header.c_str());
-    if (mouse_in(f, a, at(f, f.origin.x + label_width, layout.tasks_header_top + header_height)) && ImGui::IsMouseClicked(0)) {
+    if (mouse_in(f, a, at(f, f.origin.x + label_width(), layout.tasks_header_top + header_height())) && ImGui::IsMouseClicked(0)) {
         shown.tasks_open = !shown.tasks_open;
     }
     if (!shown.tasks_open) return;
     float y = layout.tasks_top;
     for (const TaskInfo& task : shown.trace.tasks) {
-        if (y + task_row_height >= clip_top && y <= clip_bottom) draw_task_lane(f, shown_index, task, y);
-        y += task_row_height + 1;
+        if (y + task_row_height() >= clip_top && y <= clip_bottom) draw_task_lane(f, shown_index, task, y);
+        y += task_row_height() + 1;
     }
 }
 
@@ -257,36 +263,44 @@ void draw_flows(Frame& f, int shown_index, const TraceLayout& layout) {
     }
 }
 
+// A slow span gets a red outline on its own row; a lint about a stretch of time (a job waiting
+// for a worker, a task that never resumed) gets a red bar along the bottom of its lane.
 void draw_lints(Frame& f, int shown_index, const TraceLayout& layout) {
     const Shown& shown = f.app.shown[static_cast<std::size_t>(shown_index)];
     for (const Lint& lint : shown.lints) {
         if (lint.end < f.axis.view.t0 || lint.start > f.axis.view.t1 || lint.lane < 0) continue;
+        if (static_cast<std::size_t>(lint.lane) >= layout.lanes.size()) continue;
         const LaneLayout& l = layout.lanes[static_cast<std::size_t>(lint.lane)];
-        float top = l.top;
-        float bottom = l.bottom;
-        if (lint.span.valid()) {
-            const std::size_t depth = shown.trace.span(lint.span).depth;
-            if (depth < l.row_top.size()) {
-                top = l.row_top[depth];
-                bottom = top + l.row_h[depth];
-            }
-        }
         const float x0 = std::max(f.axis.to_x(lint.start), f.axis.x0);
         const float x1 = std::min(std::max(f.axis.to_x(lint.end), x0 + 2), f.axis.x1);
-        const ImVec2 a = at(f, x0, top - 1);
-        const ImVec2 b = at(f, x1, bottom + 1);
-        f.draw->AddRect(a, b, style::lint, 0, 0, 2.5f);
-        if (mouse_in(f, a, b)) f.hover.lint = &lint;
+        const bool on_own_row = lint.kind == LintKind::slow_callback && lint.span.valid() && lint.span.lane == lint.lane &&
+                                shown.trace.span(lint.span).depth < l.row_top.size();
+        if (on_own_row) {
+            const std::size_t depth = shown.trace.span(lint.span).depth;
+            const ImVec2 a = at(f, x0, l.row_top[depth] - 1);
+            const ImVec2 b = at(f, x1, l.row_top[depth] + l.row_h[depth] + 1);
+            f.draw->AddRect(a, b, style::lint, 0, 0, 2.5f);
+            if (mouse_in(f, a, b)) f.hover.lint = &lint;
+        } else {
+            const ImVec2 a = at(f, x0, l.bottom - 3);
+            const ImVec2 b = at(f, x1, l.bottom);
+            f.draw->AddRectFilled(a, b, style::lint);
+            if (mouse_in(f, {a.x, a.y - 4}, b)) f.hover.lint = &lint;
+        }
     }
 }
 
 void draw_header(Frame& f, int shown_index, const TraceLayout& layout) {
     const Shown& shown = f.app.shown[static_cast<std::size_t>(shown_index)];
     const ImVec2 a = at(f, f.origin.x, layout.header_top);
-    f.draw->AddRectFilled(a, at(f, f.axis.x1, layout.header_top + header_height - 2), IM_COL32(255, 255, 255, 18));
+    f.draw->AddRectFilled(a, at(f, f.axis.x1, layout.header_top + header_height() - 2), IM_COL32(255, 255, 255, 18));
     const bool focused = f.app.focus == shown_index;
     const std::string title = fmt::format("{}{}", focused ? "> " : "  ", shown.title);
     f.draw->AddText({a.x + 6, a.y + 3}, focused ? style::cursor : style::lane_label, title.c_str());
+    // Clicking a title makes the panels below describe that trace.
+    if (mouse_in(f, a, at(f, f.axis.x1, layout.header_top + header_height())) && ImGui::IsMouseClicked(0)) {
+        f.app.focus = shown_index;
+    }
 }
 
 void tooltip(const Frame& f) {
@@ -324,7 +338,11 @@ Micros nice_step(Micros per_pixel, float min_pixels) {
 void draw_ruler(App& app, const TimeAxis& axis, ImVec2 top_left, float height) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const Micros step = nice_step(axis.per_pixel(), 110);
-    for (Micros t = std::floor(axis.view.t0 / step) * step; t <= axis.view.t1; t += step) {
+    const Micros first = std::floor(axis.view.t0 / step) * step;
+    // Counted, not accumulated: t += step stops moving once step is below a double's spacing at t.
+    for (int k = 0; k < 200; ++k) {
+        const Micros t = first + k * step;
+        if (t > axis.view.t1) break;
         const float x = axis.to_x(t);
         if (x < axis.x0) continue;
         draw->AddLine({x, top_left.y + height - 6}, {x, top_left.y + height}, style::ruler_text);
@@ -381,7 +399,7 @@ void draw_timeline(App& app) {
     const float ruler_height = 24;
     const ImVec2 ruler_pos = ImGui::GetCursorScreenPos();
     const float width = ImGui::GetContentRegionAvail().x;
-    TimeAxis axis{ruler_pos.x + label_width, ruler_pos.x + width - 14, app.view};
+    TimeAxis axis{ruler_pos.x + label_width(), ruler_pos.x + width - 14, app.view};
     draw_ruler(app, axis, ruler_pos, ruler_height);
     ImGui::Dummy({width, ruler_height});
 

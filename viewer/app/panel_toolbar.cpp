@@ -52,7 +52,7 @@ void scenario_controls(App& app) {
     ScenarioParams& p = scenario.params;
     bool changed = false;
     changed |= int_knob("tickers", &p.tickers, 1, 32, "%d", "How many ticker tasks tick while main waits for the blocking call.");
-    changed |= ms_knob("tick", &p.tick_interval, 1, 500, "How often each ticker ticks (it awaits sleep for this long).");
+    changed |= ms_knob("tick", &p.tick_interval, 1, 1000, "How often each ticker ticks (it awaits sleep for this long).");
     changed |= ms_knob("blocking call", &p.blocking_duration, 10, 3000, "How long the blocking library call (a SQLite query) takes.");
     changed |= int_knob("calls", &p.blocking_calls, 1, 16, "%d", "How many blocking calls main starts at once. More calls than workers: they queue.");
     changed |= int_knob("workers", &p.workers, 1, 16, "%d", "The executor's worker threads.");
@@ -83,7 +83,7 @@ void legend() {
 void open_box(App& app) {
     static char path[512] = "";
     ImGui::SetNextItemWidth(260);
-    const bool entered = ImGui::InputTextWithHint("##open", "trace file (or drop one on the window)", path, sizeof path,
+    const bool entered = ImGui::InputTextWithHint("##open", "trace file to open", path, sizeof path,
                                                   ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::SameLine();
     if ((ImGui::Button("open") || entered) && path[0] != '\0') open_traces(app, {path});

@@ -68,7 +68,9 @@ std::vector<ScenarioRun> run_both(const ScenarioParams& params) {
 
 std::vector<Shown> to_shown(std::vector<ScenarioRun> runs, const LintOptions& lint_options, std::string& error) {
     std::vector<Shown> shown;
-    for (ScenarioRun& run : runs) {
+    const char* const positions[] = {"run 1 (above)", "run 2 (below)"};
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        ScenarioRun& run = runs[i];
         if (!run.ok) {
             error += run.error + "\n";
             continue;
@@ -80,7 +82,8 @@ std::vector<Shown> to_shown(std::vector<ScenarioRun> runs, const LintOptions& li
         }
         Trace trace = std::move(std::get<Trace>(loaded));
         trace.source = "built-in demo";
-        shown.push_back(make_shown(run.summary, std::move(trace), lint_options));
+        const std::string position = i < 2 ? positions[i] : fmt::format("run {}", i + 1);
+        shown.push_back(make_shown(fmt::format("{}, {}", position, run.summary), std::move(trace), lint_options, position));
     }
     return shown;
 }

@@ -21,7 +21,10 @@ namespace looplab::viewer {
 class ScenarioController {
   public:
     ScenarioController();
-    ~ScenarioController();  // waits for a run in progress to finish (at most a few seconds)
+    // Waits for a run in progress to finish: as long as its blocking calls take (the knobs allow
+    // a minute). The viewer therefore keeps a busy controller alive (App::retired) and, at exit,
+    // leaves without waiting for it (main.cpp).
+    ~ScenarioController();
     ScenarioController(const ScenarioController&) = delete;
     ScenarioController& operator=(const ScenarioController&) = delete;
 

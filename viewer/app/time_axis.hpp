@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 
 #include "app.hpp"
 
@@ -21,7 +22,9 @@ struct TimeAxis {
 
 // Zooms `view` by `factor` (< 1 zooms in) keeping time `anchor` under the same pixel.
 inline void zoom_view(ViewRange& view, Micros anchor, double factor, Micros trace_end) {
-    const Micros min_width = 0.01;  // 10 ns: below the trace's precision
+    // 10 ns is below the trace's precision; far from zero, doubles cannot even tell 10 ns apart,
+    // so the limit grows with the time shown.
+    const Micros min_width = std::max(0.01, std::abs(anchor) * 1e-9);
     const Micros max_width = std::max(Micros{1000}, trace_end * 10);
     const Micros width = std::clamp(view.width() * factor, min_width, max_width);
     const double left = (anchor - view.t0) / view.width();

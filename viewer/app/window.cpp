@@ -9,16 +9,24 @@
 namespace looplab::viewer {
 namespace {
 
-void panel(const char* title, float width, float height, void (*draw)(App&), App& app) {
+// A panel about the cursor's moment names the trace it describes: with two runs on screen,
+// "the loop is waiting" is true of one of them only.
+void panel(const char* title, float width, float height, void (*draw)(App&), App& app, bool about_focus) {
     ImGui::BeginChild(title, {width, height}, true);
-    ImGui::TextDisabled("%s", title);
+    if (about_focus && app.shown.size() > 1 && app.focus < static_cast<int>(app.shown.size())) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextDisabled("%s, in %s", title, app.shown[static_cast<std::size_t>(app.focus)].label.c_str());
+        ImGui::PopTextWrapPos();
+    } else {
+        ImGui::TextDisabled("%s", title);
+    }
     draw(app);
     ImGui::EndChild();
 }
 
 void keyboard(App& app) {
     if (ImGui::GetIO().WantTextInput) return;
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space))) app.playing = !app.playing;
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space))) app.toggle_play();
     if (ImGui::IsKeyPressed('F')) app.fit();
 }
 
@@ -45,13 +53,13 @@ void draw_main_window(App& app) {
     const float width = ImGui::GetContentRegionAvail().x;
     const float gap = ImGui::GetStyle().ItemSpacing.x;
     const float h = ImGui::GetContentRegionAvail().y;
-    panel("Loop at the cursor", width * 0.30f - gap, h, draw_loop_state, app);
+    panel("Loop at the cursor", width * 0.28f - gap, h, draw_loop_state, app, true);
     ImGui::SameLine();
-    panel("Tasks at the cursor", width * 0.25f - gap, h, draw_tasks_table, app);
+    panel("Tasks at the cursor", width * 0.30f - gap, h, draw_tasks_table, app, true);
     ImGui::SameLine();
-    panel("Lints", width * 0.25f - gap, h, draw_lints, app);
+    panel("Lints", width * 0.24f - gap, h, draw_lints, app, false);
     ImGui::SameLine();
-    panel("Selection", 0, h, draw_selection, app);
+    panel("Selection", 0, h, draw_selection, app, false);
     ImGui::End();
 }
 

@@ -18,6 +18,14 @@ constexpr Micros slow_instant_window_us = 1'000;
 
 std::string ms(Micros us) { return fmt::format("{:.1f} ms", us / 1000.0); }
 
+// A limit as the user set it, in plain decimals: "100", "999.7", "1500000" (never "1e+06").
+std::string plain_ms(Micros us) {
+    std::string text = fmt::format("{:.3f}", us / 1000.0);
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+    return text;
+}
+
 bool runs_user_code(SpanKind kind) { return kind == SpanKind::callback || kind == SpanKind::step; }
 
 // Outermost callback/step spans of one loop lane, in time order: the units that hold the loop.
@@ -61,8 +69,8 @@ void slow_callbacks(const Trace& trace, const LintOptions& options, std::vector<
             const std::string who = span.kind == SpanKind::step ? fmt::format("task {}", trace.text(span.name))
                                                                 : std::string(trace.text(span.name));
             out.push_back(Lint{LintKind::slow_callback, span.start, span.end, ref.lane, ref,
-                               fmt::format("{} held the loop for {} (limit {:g} ms)", who, ms(span.duration()),
-                                           options.slow_threshold_us / 1000.0)});
+                               fmt::format("{} held the loop for {} (limit {} ms)", who, ms(span.duration()),
+                                           plain_ms(options.slow_threshold_us))});
         }
         for (const Instant& instant : trace.lanes[l].instants)
             if (trace.text(instant.name) == "slow callback") slow_report(trace, options, units, instant, static_cast<std::int32_t>(l), out);
@@ -77,7 +85,8 @@ std::string with_article(const std::string& what) {
 
 // A task not finished by the end, quiet for the trace's last stretch: the larger of the slow
 // threshold and a tenth of the trace. A task stepping right up to the end was merely cut off by
-// the end of recording; one silent that long was never woken.
+// the end of recording; one silent that long was likely never woken. Either way the trace only
+// shows it still pending when recording stopped, and the message says no more than that.
 void never_resumed(const Trace& trace, const LintOptions& options, std::vector<Lint>& out) {
     const Micros quiet = std::max(options.slow_threshold_us, (trace.end - trace.start) / 10);
     std::vector<TaskState> at_end;  // computed once, and only if some task is left waiting
@@ -90,12 +99,15 @@ void never_resumed(const Trace& trace, const LintOptions& options, std::vector<L
         Lint lint{LintKind::never_resumed, last_ran, trace.end, ran ? task.steps.back().lane : trace.loop_lane(),
                   ran ? task.steps.back() : SpanRef{}, ""};
         if (!ran) {
-            lint.message = fmt::format("task {} never finished: it never ran (created at {})", task.name, ms(task.begin));
+            lint.message = fmt::format("task {} was still pending when the trace ended, {} after it was created (at {}): "
+                                       "it had not run yet",
+                                       task.name, ms(trace.end - task.begin), ms(task.begin));
         } else {
             if (at_end.empty()) at_end = loop_state_at(trace, trace.end).tasks;  // every task has begun by the end
             const std::string& waiting = i < at_end.size() ? at_end[i].waiting_on : std::string();
-            lint.message = fmt::format("task {} never finished: it last ran at {}{}", task.name, ms(last_ran),
-                                       waiting.empty() ? "" : ", waiting on " + with_article(waiting));
+            lint.message = fmt::format("task {} was still pending when the trace ended, {} after it last ran (at {}){}",
+                                       task.name, ms(trace.end - last_ran), ms(last_ran),
+                                       waiting.empty() ? "" : ": waiting on " + with_article(waiting));
         }
         out.push_back(std::move(lint));
     }
@@ -133,9 +145,13 @@ void executor_saturated(const Trace& trace, const LintOptions& options, std::vec
         if (!all_busy) continue;
         const std::string_view job = flow.effect.valid() ? trace.text(trace.span(flow.effect).name) : "";
         const std::string busy = workers.size() == 1 ? "the only worker was busy" : fmt::format("all {} workers were busy", workers.size());
-        out.push_back(Lint{LintKind::executor_saturated, flow.begin, started, flow.begin_lane, flow.effect,
+        // Drawn on the worker that ran the job, before the job's block (or, if it never started,
+        // on the first worker): the wait is the job's, not the submitting thread's.
+        const std::int32_t lane = flow.ended && flow.end_lane >= 0 ? flow.end_lane : static_cast<std::int32_t>(workers.front());
+        const SpanRef span = flow.effect.valid() && flow.effect.lane == lane ? flow.effect : SpanRef{};
+        out.push_back(Lint{LintKind::executor_saturated, flow.begin, started, lane, span,
                            fmt::format("job {} waited {} for a free worker{}: {}", job.empty() ? "?" : job, ms(waited),
-                                       flow.ended ? "" : " and never started", busy)});
+                                       flow.ended ? "" : " and had not started when the trace ended", busy)});
     }
 }
 

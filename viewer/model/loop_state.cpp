@@ -5,6 +5,7 @@
 // ended is something waiting: a call_soon flow is a handle in the ready queue, a call_at flow a
 // timer in the heap (or, past its deadline, a due handle), a submit flow a job queued for a worker.
 #include <algorithm>
+#include <limits>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -128,16 +129,32 @@ TaskState task_state(const Trace& trace, const TaskInfo& task, Micros t, const s
     return state;
 }
 
-// What the loop thread does at t, from the deepest loop-lane span running then.
+// To the microsecond: "0.025 ms", for the moments before and after the loop's activity.
+std::string precise_ms(Micros us) { return fmt::format("{:.3f} ms", us / 1000.0); }
+
+// What the loop thread does at t, from the deepest loop-lane span running then. Before the loop
+// lane's first span or instant it has not started; after its last one (span end or instant) it
+// has finished; in between, with no span running, it is idle.
 std::string loop_doing(const Trace& trace, Micros t) {
     const std::int32_t loop = trace.loop_lane();
     if (loop < 0) return "no loop thread in this trace";
     const Lane& lane = trace.lanes[static_cast<std::size_t>(loop)];
-    if (t < trace.start) return "not started";
-    Micros last_end = trace.start;
+    if (lane.spans.empty() && lane.instants.empty()) return "the loop thread recorded nothing";
+    Micros first = std::numeric_limits<Micros>::infinity();
+    Micros last = -std::numeric_limits<Micros>::infinity();
+    if (!lane.spans.empty()) first = lane.spans.front().start;  // spans are sorted by start
     for (const auto& indices : lane.by_depth)
-        if (!indices.empty()) last_end = std::max(last_end, lane.spans[static_cast<std::size_t>(indices.back())].end);
-    if (t > last_end || t > trace.end) return "finished";
+        if (!indices.empty()) last = std::max(last, lane.spans[static_cast<std::size_t>(indices.back())].end);
+    if (!lane.instants.empty()) {
+        first = std::min(first, lane.instants.front().ts);
+        last = std::max(last, lane.instants.back().ts);
+    }
+    if (t < first) {
+        if (trace.iterations.empty()) return fmt::format("not started yet (first event at {})", precise_ms(first));
+        return fmt::format("not started yet (its first iteration begins at {})",
+                           precise_ms(trace.span(trace.iterations.front()).start));
+    }
+    if (t > last) return "finished";
     const SpanRef ref = trace.span_at(loop, t);
     if (!ref.valid()) return "idle";
     const Span& span = trace.span(ref);

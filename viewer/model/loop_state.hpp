@@ -53,8 +53,11 @@ struct TaskState {
 
 struct LoopState {
     Micros at = 0;
-    int iteration = -1;               // index into Trace::iterations of the iteration at `at`, or -1
-    std::string loop_doing;           // "running callback tick", "waiting", "idle", ...
+    int iteration = -1;               // index into Trace::iterations of the iteration containing
+                                      // `at`, or else of the last one begun before `at` (also when
+                                      // `at` is past the last iteration); -1 before the first
+    std::string loop_doing;           // "running callback tick", "waiting for events", "idle",
+                                      // "not started yet (...)", "finished", ...
     std::vector<QueuedHandle> ready;  // in queue order (oldest first)
     std::vector<PendingTimer> timers; // by deadline (earliest first), unknown deadlines last
     std::vector<ExecutorJob> executor_queue;   // submitted, not started, oldest first

@@ -39,6 +39,7 @@ void sort_if_needed(std::vector<T>& items, Less less) {
 }  // namespace
 
 LoadResult TraceBuilder::finish() {
+    keep_densest_window();
     for (auto& lane : lanes_) match_edges(lane, max_ts_);
     if (usable_ == 0) {
         write_warnings();
@@ -66,6 +67,71 @@ LoadResult TraceBuilder::finish() {
     compute_end();
     write_warnings();
     return std::move(trace_);
+}
+
+// The times may be as large as microseconds since the Unix epoch, but they must lie within
+// max_abs_time_us of each other, or the shifted trace would be longer than anything drawable (and a
+// garbage ts among real ones would squash the real ones into a pixel). When they spread further,
+// the window of that length holding the most event times is kept and every event outside it is
+// skipped. Runs before B/E matching, so spans are judged by their starts. Cost: nothing for a
+// normal trace; O(n log n) for one that needs it.
+void TraceBuilder::keep_densest_window() {
+    if (usable_ == 0 || !(max_ts_ - min_ts_ > max_abs_time_us)) return;
+    std::vector<Micros> times;
+    for (const auto& lane : lanes_) {
+        for (const auto& span : lane.spans) times.push_back(span.start);
+        for (const auto& edge : lane.edges) times.push_back(edge.ts);
+        for (const auto& instant : lane.instants) times.push_back(instant.ts);
+    }
+    for (const auto& point : flow_points_) times.push_back(point.ts);
+    for (const auto& point : task_points_) times.push_back(point.ts);
+    for (const auto& series : series_)
+        for (const auto& sample : series.samples) times.push_back(sample.first);
+    std::sort(times.begin(), times.end());
+    std::size_t best = 0, best_count = 0;
+    for (std::size_t i = 0, j = 0; i < times.size(); ++i) {  // [i, j): the times within L of times[i]
+        j = std::max(j, i);
+        while (j < times.size() && times[j] <= times[i] + max_abs_time_us) ++j;
+        if (j - i > best_count) {
+            best = i;
+            best_count = j - i;
+        }
+    }
+    const Micros lo = times[best], hi = times[best] + max_abs_time_us;
+    std::size_t dropped = 0;
+    auto outside = [&](Micros t) {
+        const bool out = t < lo || t > hi;
+        dropped += out;
+        return out;
+    };
+    min_ts_ = std::numeric_limits<double>::infinity();
+    max_ts_ = -std::numeric_limits<double>::infinity();
+    // min_ts_ and max_ts_ again, over what is kept, as used() and the add_* functions keep them.
+    auto keep = [&](LaneBuild* lane, Micros t, Micros end, bool used) {
+        if (lane) lane->first = std::min(lane->first, t);
+        if (used) min_ts_ = std::min(min_ts_, t);
+        max_ts_ = std::max(max_ts_, end);
+    };
+    for (auto& lane : lanes_) {
+        std::erase_if(lane.spans, [&](const Span& s) { return outside(s.start); });
+        std::erase_if(lane.edges, [&](const Edge& e) { return outside(e.ts); });
+        std::erase_if(lane.instants, [&](const Instant& i) { return outside(i.ts); });
+        lane.first = std::numeric_limits<double>::infinity();
+        for (const auto& span : lane.spans) keep(&lane, span.start, span.end, true);
+        for (const auto& edge : lane.edges) keep(&lane, edge.ts, edge.ts, edge.begin);
+        for (const auto& instant : lane.instants) keep(&lane, instant.ts, instant.ts, true);
+    }
+    std::erase_if(flow_points_, [&](const FlowPoint& p) { return outside(p.ts); });
+    for (const auto& point : flow_points_) keep(&lanes_[static_cast<std::size_t>(point.lane)], point.ts, point.ts, true);
+    std::erase_if(task_points_, [&](const TaskPoint& p) { return outside(p.ts); });
+    for (const auto& point : task_points_) keep(&lanes_[static_cast<std::size_t>(point.lane)], point.ts, point.ts, true);
+    // A counter event with several keys is one sample per key: counted once per key when skipped.
+    for (auto& series : series_) {
+        std::erase_if(series.samples, [&](const auto& sample) { return outside(sample.first); });
+        for (const auto& sample : series.samples) keep(nullptr, sample.first, sample.first, true);
+    }
+    std::erase_if(series_, [](const SeriesBuild& series) { return series.samples.empty(); });
+    skipped_[static_cast<std::size_t>(Skip::far_from_rest)] += dropped;
 }
 
 // Pairs B and E per lane as a stack, the way Chrome does (an E closes the latest open B, whatever
@@ -318,6 +384,7 @@ void TraceBuilder::write_warnings() {
             fmt::format("of a phase the viewer does not draw (such as \"{}\")", unknown_phase_example_));
     skipped(Skip::no_ts, "event", "events", "without a numeric ts");
     skipped(Skip::out_of_range, "event", "events", "with a ts or dur too large to be a time");
+    skipped(Skip::far_from_rest, "event", "events", "with a ts more than 31 years away from the rest of the trace");
     skipped(Skip::bad_field, "event", "events", "with a field of the wrong type (such as a name that is not a string)");
     skipped(Skip::unmatched_end, "end event (E)", "end events (E)", "without a matching begin (B)");
     skipped(Skip::unmatched_flow_end, "flow end (f)", "flow ends (f)", "without a matching start (s)");

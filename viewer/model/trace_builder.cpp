@@ -118,13 +118,14 @@ TraceBuilder::LaneBuild& TraceBuilder::lane_at(const RawEvent& event, Micros ts)
     return lane;
 }
 
-// Reads ts, counting the event as skipped when it has none or an absurd one.
+// Reads ts, counting the event as skipped when it has none or an absurd one (NaN included). How far
+// the times lie from each other is checked once all are read (keep_densest_window).
 bool TraceBuilder::read_time(const RawEvent& event, Micros& ts) {
     if (event.ts_state != RawEvent::Field::ok) {
         skip(Skip::no_ts);
         return false;
     }
-    if (!(std::fabs(event.ts) <= max_abs_time_us)) {
+    if (!(std::fabs(event.ts) <= max_abs_timestamp_us)) {
         skip(Skip::out_of_range);
         return false;
     }
@@ -223,8 +224,8 @@ void TraceBuilder::add_task_point(const RawEvent& event, Micros ts, bool begin) 
     if (event.cat != "task") return skip(Skip::other_async);
     if (event.id.kind == RawId::Kind::absent) return skip(Skip::no_id);
     if (event.id.kind == RawId::Kind::bad) return skip(Skip::bad_field);
-    task_points_.push_back(TaskPoint{id_value(event.id), trace_.intern(event.name), ts, begin});
     lane_at(event, ts);  // the task's thread gets its lane even if it records nothing else
+    task_points_.push_back(TaskPoint{id_value(event.id), trace_.intern(event.name), ts, begin, last_lane_});
     used(ts);
 }
 

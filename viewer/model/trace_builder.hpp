@@ -54,11 +54,15 @@ struct RawEvent {
 // Why an event was skipped; each reason becomes at most one warning sentence.
 enum class Skip : std::uint8_t {
     not_object, no_phase, unknown_phase, no_ts, out_of_range, bad_field, unmatched_end,
-    unmatched_flow_end, no_id, other_async, unmatched_task_end, too_deep, count_
+    unmatched_flow_end, no_id, other_async, unmatched_task_end, too_deep, far_from_rest, count_
 };
 
-// Times beyond this (about 31 years, in microseconds) are taken as garbage, not as data: they
-// would make the trace's length overflow into infinity.
+// A ts beyond this (about 3,000 years, in microseconds) is garbage, not data. Times as large as
+// microseconds since the Unix epoch (about 1.7e15, as many tools write them) are fine: the trace is
+// shifted to start at 0.
+inline constexpr double max_abs_timestamp_us = 1e17;
+// The longest a trace, a dur or a timer's delay may be (about 31 years): what the times must fit
+// in once shifted. Events outside the densest window of this length are skipped (far_from_rest).
 inline constexpr double max_abs_time_us = 1e15;
 // Spans nested deeper than this are skipped (a malicious file could nest a million B events).
 inline constexpr std::uint16_t max_span_depth = 1024;
@@ -114,6 +118,7 @@ class TraceBuilder {
         std::uint32_t name = no_string;
         Micros ts = 0;
         bool begin = false;
+        std::int32_t lane = -1;            // index into lanes_ (for LaneBuild::first)
     };
     struct SeriesBuild {
         std::uint32_t name = no_string, key = no_string;
@@ -135,6 +140,7 @@ class TraceBuilder {
     void used(Micros ts);
 
     // Assembling (trace_assemble.cpp).
+    void keep_densest_window();
     void match_edges(LaneBuild& lane, Micros trace_end);
     void shift_times(Micros by);
     std::vector<std::int32_t> lane_order() const;

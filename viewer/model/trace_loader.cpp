@@ -248,7 +248,7 @@ std::string document_error(error_code error, std::string_view json, std::size_t 
         return fmt::format("{}: this is not a trace: a trace starts with '{{' or '[', but this file starts with {}.", name, shown);
     }
     if (nesting.open_at_end > 0 || nesting.in_string_at_end)
-        return fmt::format("{}: the JSON ends early at byte {} of {} — was the file truncated (did the program crash "
+        return fmt::format("{}: the JSON ends early at byte {} of {}. Was the file truncated (did the program crash "
                            "before writing it all)?",
                            name, json.size(), json.size());
     if (error == simdjson::INCOMPLETE_ARRAY_OR_OBJECT)

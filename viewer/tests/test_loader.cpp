@@ -206,3 +206,53 @@ TEST_CASE("A Trace can be copied and moved, and interning still works on the cop
     CHECK(moved.intern("only in the copy") == fresh);
     CHECK(moved.text(no_string).empty());
 }
+
+TEST_CASE("A trace stamped in microseconds since the Unix epoch loads, shifted to start at 0", "[viewer]") {
+    constexpr double epoch = 1732550000000000;  // 25 Nov 2024, as many tools write ts
+    const Trace trace = load(trace_of(events(thread_name(1, "loop"), x("callback", "first", epoch + 10, 25),
+                                             instant("loop", "mark", epoch + 50), x("callback", "second", epoch + 100.5, 10),
+                                             flow('s', "call_soon", epoch + 20, 1), flow('f', "call_soon", epoch + 100.75, 1))));
+    CHECK(trace.stats.skipped == 0);
+    CHECK(trace.stats.warnings.empty());
+    const Lane& loop = lane_named(trace, "loop");
+    REQUIRE(loop.spans.size() == 2);
+    CHECK(loop.spans[0].start == 0);
+    CHECK(loop.spans[0].end == 25);
+    CHECK(loop.spans[1].start == 90.5);
+    REQUIRE(loop.instants.size() == 1);
+    CHECK(loop.instants[0].ts == 40);
+    REQUIRE(trace.flows.size() == 1);
+    CHECK(trace.flows[0].end == 90.75);
+    CHECK(name_of(trace, trace.flows[0].effect) == "second");
+    CHECK(trace.end == 100.5);
+}
+
+TEST_CASE("Events whose ts lies decades from the rest are skipped, not allowed to squash the trace", "[viewer]") {
+    constexpr double epoch = 1732550000000000;
+    SECTION("a stray ts of 0 among epoch times") {
+        const Trace trace = load(trace_of(events(x("callback", "stray", 0, 1), x("callback", "a", epoch, 5),
+                                                 x("callback", "b", epoch + 10, 5))));
+        CHECK(trace.stats.skipped == 1);
+        CHECK(trace.stats.warnings.at(0) == "1 event with a ts more than 31 years away from the rest of the trace was skipped");
+        REQUIRE(trace.lanes.at(0).spans.size() == 2);
+        CHECK(trace.lanes[0].spans[0].start == 0);
+        CHECK(trace.end == 15);
+    }
+    SECTION("a stray epoch time among small times, on its own lane, and a lone far E") {
+        const Trace trace = load(R"([{"ph":"X","name":"a","pid":1,"tid":1,"ts":0,"dur":5},
+                                      {"ph":"B","name":"b","pid":1,"tid":1,"ts":7},
+                                      {"ph":"E","pid":1,"tid":1,"ts":9e16},
+                                      {"ph":"X","name":"c","pid":1,"tid":2,"ts":1732550000000000,"dur":5}])");
+        CHECK(trace.stats.skipped == 2);
+        CHECK(trace.end == 7);  // b is never closed now: drawn to the end
+        CHECK(lane_named(trace, "thread-2").spans.empty());
+    }
+    SECTION("absurd times are still refused") {
+        const Trace trace = load(R"([{"ph":"X","name":"a","pid":1,"tid":1,"ts":1e18,"dur":1},
+                                      {"ph":"X","name":"b","pid":1,"tid":1,"ts":-1e300,"dur":1},
+                                      {"ph":"X","name":"c","pid":1,"tid":1,"ts":1732550000000000,"dur":1e16},
+                                      {"ph":"X","name":"ok","pid":1,"tid":1,"ts":1732550000000000,"dur":3}])");
+        CHECK(trace.stats.skipped == 3);
+        CHECK(trace.end == 3);
+    }
+}

@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include "lints.hpp"
+#include "loop_state.hpp"
 #include "viewer_test_helpers.hpp"
 
 using namespace viewer_test;
@@ -38,10 +40,10 @@ TEST_CASE("Broken documents are refused with a sentence a student understands", 
         const std::string text = R"({"traceEvents":[{"ph":"X","ts":1,"dur":2},{"ph":"X","ts":)";
         CHECK(load_error(text, "lab06.json") ==
               "lab06.json: the JSON ends early at byte " + std::to_string(text.size()) + " of " + std::to_string(text.size()) +
-                  " — was the file truncated (did the program crash before writing it all)?");
+                  ". Was the file truncated (did the program crash before writing it all)?");
     }
     SECTION("a trace cut off inside a string") {
-        CHECK_THAT(load_error(R"({"traceEvents":[{"ph":"X","name":"ha)"), Catch::Contains("was the file truncated"));
+        CHECK_THAT(load_error(R"({"traceEvents":[{"ph":"X","name":"ha)"), Catch::Contains("Was the file truncated"));
     }
     SECTION("text that is not JSON") {
         CHECK(load_error("Hello from the loop\n", "out.txt") ==
@@ -144,4 +146,42 @@ TEST_CASE("Every file of the bad corpus loads or is refused with a message namin
         }
     }
     CHECK(files >= 30);
+}
+
+TEST_CASE("Every message the model writes is plain ASCII, which the viewer's default font can draw", "[viewer]") {
+    std::vector<std::string> messages;
+    auto collect = [&](LoadResult result) {
+        if (const auto* error = std::get_if<LoadError>(&result)) messages.push_back(error->message);
+        else for (const auto& warning : std::get<Trace>(result).stats.warnings) messages.push_back(warning);
+    };
+    for (const auto& entry : fs::directory_iterator(data_dir / "bad")) collect(load_trace_file(entry.path()));
+    collect(parse_trace(R"({"traceEvents":[{"ph":"X","ts":1,"dur":2},{"ph":"X","ts":)"));
+    collect(parse_trace(R"([{"ph":"X","ts":0,"name":"a"},{"ph":"X","ts":1e16,"name":"b"},{"ph":"X","ts":1e18,"name":"c"}])"));
+    ScratchDir scratch;
+    collect(load_trace_file(scratch.path));
+    collect(load_trace_file(scratch.path / "nope.json"));
+
+    // The model's own sentences about a trace: loop_doing, task states, lints.
+    const Trace trace = load(trace_of(events(
+        thread_name(1, "loop"), thread_name(2, "executor-0"), task_event('b', "main", 5, 1), task_event('b', "idle", 5, 2),
+        x("iteration", "run_once", 10, 300'000), x("callback", "main", 11, 200'000), x("step", "main", 12, 100, 1, R"({"task":1})"),
+        instant("timer", "call_at", 13, R"({"detail":"sleep","delay_us":900000})"), flow('s', "call_at", 14, 1),
+        flow('s', "submit", 15, 2), flow('s', "submit", 16, 3), x("executor", "job", 20, 500'000, 2), flow('f', "submit", 20.1, 2, 2),
+        x("wait", "wait", 300'020, 600'000), instant("slow", "slow callback", 900'100, R"({"detail":"tick"})"))));
+    for (Micros t : {0.0, 11.0, 12.5, 200'100.0, 400'000.0, 950'000.0, 2e6}) {
+        const LoopState state = loop_state_at(trace, t);
+        messages.push_back(state.loop_doing);
+        for (const auto& task : state.tasks) messages.push_back(task.waiting_on);
+    }
+    for (const Lint& lint : find_lints(trace, LintOptions{1'000, 1'000})) messages.push_back(lint.message);
+    for (auto status : {TaskStatus::pending_start, TaskStatus::running, TaskStatus::ready, TaskStatus::suspended, TaskStatus::done})
+        messages.emplace_back(task_status_name(status));
+    for (auto kind : {LintKind::slow_callback, LintKind::never_resumed, LintKind::executor_saturated})
+        messages.emplace_back(lint_kind_name(kind));
+
+    CHECK(messages.size() > 50);
+    for (const std::string& message : messages) {
+        CAPTURE(message);
+        CHECK(std::all_of(message.begin(), message.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
+    }
 }

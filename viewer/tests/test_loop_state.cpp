@@ -161,3 +161,21 @@ TEST_CASE("Iterations step forward and back from any time", "[viewer]") {
         CHECK(loop_state_at(shifted, -1).iteration == -1);
     }
 }
+
+TEST_CASE("Before its first activity the loop has not started yet, and says when its first iteration begins", "[viewer]") {
+    // The worker records first: the trace starts at 0, the loop's first iteration at 25 us.
+    const Trace trace = load(trace_of(events(thread_name(1, "loop"), thread_name(2, "executor-0"), x("executor", "job", 0, 40, 2),
+                                             x("iteration", "run_once", 25, 10), x("callback", "tick", 26, 5))));
+    CHECK(loop_state_at(trace, 10).loop_doing == "not started yet (its first iteration begins at 0.025 ms)");
+    CHECK(loop_state_at(trace, 25).loop_doing == "between callbacks");
+    CHECK(loop_state_at(trace, 38).loop_doing == "finished");
+}
+
+TEST_CASE("A loop lane of instants only is idle between them and finished only after the last", "[viewer]") {
+    const Trace trace = load(trace_of(events(thread_name(1, "loop"), thread_name(2, "other"), x("other", "work", 0, 100, 2),
+                                             instant("loop", "wakeup", 10), instant("loop", "wakeup", 50))));
+    CHECK(loop_state_at(trace, 5).loop_doing == "not started yet (first event at 0.010 ms)");
+    CHECK(loop_state_at(trace, 30).loop_doing == "idle");
+    CHECK(loop_state_at(trace, 50).loop_doing == "idle");
+    CHECK(loop_state_at(trace, 60).loop_doing == "finished");
+}
