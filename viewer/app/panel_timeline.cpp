@@ -2,8 +2,9 @@
 // axis: a lane per thread (the loop, each executor worker) with a row per nesting depth, then a
 // collapsible lane per task. Wheel zooms around the mouse, dragging pans, clicking selects.
 //
-// Drawing follows Tracy's split: layout() first computes where every lane goes (plain numbers),
-// then the draw functions read that layout. Spans narrower than a few pixels are folded into one
+// Drawing follows Tracy's split: layout_trace() (timeline_layout.cpp) first computes where every
+// lane goes, then the draw functions read that layout; flows, lints, counters and the ruler are
+// drawn over the lanes by timeline_overlays.cpp. Spans narrower than a few pixels are folded into one
 // block with a count (visible_blocks in the model), so a frame costs O(pixels), not O(events).
 #include <algorithm>
 #include <cmath>
@@ -15,93 +16,12 @@
 
 #include "panels.hpp"
 #include "style.hpp"
-#include "time_axis.hpp"
+#include "timeline.hpp"
 
 namespace looplab::viewer {
 namespace {
 
-// Sizes follow the font, so --font-scale (a projector) grows rows with their text.
-float label_width() { return ImGui::GetFontSize() * 13; }     // the lane names' column
-float row_height() { return ImGui::GetFontSize() + 5; }       // one depth of spans
-float thin_row_height() { return ImGui::GetFontSize() * 0.5f; }  // loop iterations: they enclose everything
-float header_height() { return ImGui::GetFontSize() + 9; }    // a trace's title
-float task_row_height() { return ImGui::GetFontSize() + 1; }
-constexpr float fold_pixels = 3;       // spans narrower than this fold together
-constexpr float min_block_pixels = 2;  // a 20 us step on a 1 s axis still shows as a line
-
-// Where one thread lane's rows are.
-struct LaneLayout {
-    float top = 0;
-    std::vector<float> row_top;        // per depth
-    std::vector<float> row_h;          // per depth
-    float bottom = 0;
-};
-
-// Where everything of one shown trace is, in content coordinates (0 = top of the lanes area).
-struct TraceLayout {
-    float header_top = 0;
-    std::vector<LaneLayout> lanes;
-    float tasks_header_top = 0;
-    float tasks_top = 0;               // first task row
-    float bottom = 0;
-};
-
-bool is_iteration_row(const Lane& lane, std::size_t depth) {
-    const auto& row = lane.by_depth[depth];
-    return !row.empty() && lane.spans[static_cast<std::size_t>(row.front())].kind == SpanKind::iteration;
-}
-
-TraceLayout layout_trace(const Shown& shown, float top) {
-    TraceLayout out;
-    out.header_top = top;
-    float y = top + header_height();
-    for (const Lane& lane : shown.trace.lanes) {
-        LaneLayout l;
-        l.top = y;
-        for (std::size_t d = 0; d < lane.by_depth.size(); ++d) {
-            const float h = is_iteration_row(lane, d) ? thin_row_height() : row_height();
-            l.row_top.push_back(y);
-            l.row_h.push_back(h);
-            y += h + 1;
-        }
-        if (lane.by_depth.empty()) y += row_height();  // a thread with only instants still gets a row
-        l.bottom = y;
-        y += 4;
-        out.lanes.push_back(std::move(l));
-    }
-    out.tasks_header_top = y;
-    y += shown.trace.tasks.empty() ? 0 : header_height();
-    out.tasks_top = y;
-    if (shown.tasks_open) y += static_cast<float>(shown.trace.tasks.size()) * (task_row_height() + 1);
-    out.bottom = y + 8;
-    return out;
-}
-
-// What the mouse is over this frame, found while drawing.
-struct Hover {
-    int shown = -1;
-    SpanRef span;
-    DrawBlock folded;                  // count > 1 when over a folded block
-    int folded_lane = -1;
-    const Lint* lint = nullptr;
-};
-
-struct Frame {
-    App& app;
-    ImDrawList* draw;
-    TimeAxis axis;
-    ImVec2 origin;                     // screen position of content (0, 0)
-    ImVec2 mouse;
-    bool mouse_inside;
-    Hover hover;
-    std::vector<DrawBlock> blocks;     // reused per row
-};
-
-ImVec2 at(const Frame& f, float x, float y) { return {x, f.origin.y + y}; }
-
-bool mouse_in(const Frame& f, ImVec2 a, ImVec2 b) {
-    return f.mouse_inside && f.mouse.x >= a.x && f.mouse.x < b.x && f.mouse.y >= a.y && f.mouse.y < b.y;
-}
+using namespace timeline;
 
 // A span's label, clipped to its block; drawn only where it fits.
 void draw_label(Frame& f, ImVec2 a, ImVec2 b, std::string_view text) {
@@ -216,80 +136,6 @@ void draw_tasks(Frame& f, int shown_index, const TraceLayout& layout, float clip
     }
 }
 
-// The vertical centre of the row a span is drawn in, for flow arrows.
-float row_centre(const TraceLayout& layout, const Trace& trace, SpanRef ref) {
-    const LaneLayout& l = layout.lanes[static_cast<std::size_t>(ref.lane)];
-    const std::size_t depth = trace.span(ref).depth;
-    if (depth >= l.row_top.size()) return l.top;
-    return l.row_top[depth] + l.row_h[depth] * 0.5f;
-}
-
-void draw_flow(Frame& f, const TraceLayout& layout, const Trace& trace, const Flow& flow) {
-    if (!flow.ended || flow.begin_lane < 0 || flow.end_lane < 0) return;
-    const float y0 = flow.cause.valid() ? row_centre(layout, trace, flow.cause)
-                                        : layout.lanes[static_cast<std::size_t>(flow.begin_lane)].top + 6;
-    const float y1 = flow.effect.valid() ? row_centre(layout, trace, flow.effect)
-                                         : layout.lanes[static_cast<std::size_t>(flow.end_lane)].top + 6;
-    const ImVec2 p0 = at(f, f.axis.to_x(flow.begin), y0);
-    const ImVec2 p1 = at(f, f.axis.to_x(flow.effect.valid() ? trace.span(flow.effect).start : flow.end), y1);
-    const float bend = std::max(20.0f, (p1.x - p0.x) * 0.4f);
-    f.draw->AddBezierCubic(p0, {p0.x + bend, p0.y}, {p1.x - bend, p1.y}, p1, style::flow, 1.5f);
-    f.draw->AddCircleFilled(p1, 2.5f, style::flow);
-}
-
-// Flows drawn: every flow in view when the user asked for all, else the selected or hovered
-// span's causes and effects.
-void draw_flows(Frame& f, int shown_index, const TraceLayout& layout) {
-    const Trace& trace = f.app.shown[static_cast<std::size_t>(shown_index)].trace;
-    SpanRef focus;
-    if (f.hover.shown == shown_index && f.hover.span.valid()) focus = f.hover.span;
-    else if (f.app.selection.shown == shown_index) focus = f.app.selection.span;
-    constexpr int max_flows = 4000;
-    int drawn = 0;
-    const Micros margin = f.axis.view.width();
-    auto it = std::lower_bound(trace.flows.begin(), trace.flows.end(), f.axis.view.t0 - margin,
-                               [](const Flow& fl, Micros t) { return fl.begin < t; });
-    for (; it != trace.flows.end() && it->begin <= f.axis.view.t1 && drawn < max_flows; ++it) {
-        const bool related = focus.valid() && (it->cause == focus || it->effect == focus);
-        if (f.app.show_all_flows || related) {
-            draw_flow(f, layout, trace, *it);
-            ++drawn;
-        }
-    }
-    if (!focus.valid() || f.app.show_all_flows) return;
-    // What caused the focused span began before the view, maybe long before: look it up directly.
-    for (const Flow& flow : trace.flows) {
-        if (flow.effect == focus) draw_flow(f, layout, trace, flow);
-    }
-}
-
-// A slow span gets a red outline on its own row; a lint about a stretch of time (a job waiting
-// for a worker, a task that never resumed) gets a red bar along the bottom of its lane.
-void draw_lints(Frame& f, int shown_index, const TraceLayout& layout) {
-    const Shown& shown = f.app.shown[static_cast<std::size_t>(shown_index)];
-    for (const Lint& lint : shown.lints) {
-        if (lint.end < f.axis.view.t0 || lint.start > f.axis.view.t1 || lint.lane < 0) continue;
-        if (static_cast<std::size_t>(lint.lane) >= layout.lanes.size()) continue;
-        const LaneLayout& l = layout.lanes[static_cast<std::size_t>(lint.lane)];
-        const float x0 = std::max(f.axis.to_x(lint.start), f.axis.x0);
-        const float x1 = std::min(std::max(f.axis.to_x(lint.end), x0 + 2), f.axis.x1);
-        const bool on_own_row = lint.kind == LintKind::slow_callback && lint.span.valid() && lint.span.lane == lint.lane &&
-                                shown.trace.span(lint.span).depth < l.row_top.size();
-        if (on_own_row) {
-            const std::size_t depth = shown.trace.span(lint.span).depth;
-            const ImVec2 a = at(f, x0, l.row_top[depth] - 1);
-            const ImVec2 b = at(f, x1, l.row_top[depth] + l.row_h[depth] + 1);
-            f.draw->AddRect(a, b, style::lint, 0, 0, 2.5f);
-            if (mouse_in(f, a, b)) f.hover.lint = &lint;
-        } else {
-            const ImVec2 a = at(f, x0, l.bottom - 3);
-            const ImVec2 b = at(f, x1, l.bottom);
-            f.draw->AddRectFilled(a, b, style::lint);
-            if (mouse_in(f, {a.x, a.y - 4}, b)) f.hover.lint = &lint;
-        }
-    }
-}
-
 void draw_header(Frame& f, int shown_index, const TraceLayout& layout) {
     const Shown& shown = f.app.shown[static_cast<std::size_t>(shown_index)];
     const ImVec2 a = at(f, f.origin.x, layout.header_top);
@@ -324,42 +170,6 @@ void tooltip(const Frame& f) {
     }
     if (h.lint) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(style::lint), "%s", h.lint->message.c_str());
     ImGui::EndTooltip();
-}
-
-Micros nice_step(Micros per_pixel, float min_pixels) {
-    const Micros raw = per_pixel * min_pixels;
-    const Micros power = std::pow(10.0, std::floor(std::log10(std::max(raw, 1e-6))));
-    for (const double m : {1.0, 2.0, 5.0, 10.0}) {
-        if (power * m >= raw) return power * m;
-    }
-    return power * 10;
-}
-
-void draw_ruler(App& app, const TimeAxis& axis, ImVec2 top_left, float height) {
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    const Micros step = nice_step(axis.per_pixel(), 110);
-    const Micros first = std::floor(axis.view.t0 / step) * step;
-    // Counted, not accumulated: t += step stops moving once step is below a double's spacing at t.
-    for (int k = 0; k < 200; ++k) {
-        const Micros t = first + k * step;
-        if (t > axis.view.t1) break;
-        const float x = axis.to_x(t);
-        if (x < axis.x0) continue;
-        draw->AddLine({x, top_left.y + height - 6}, {x, top_left.y + height}, style::ruler_text);
-        draw->AddText({x + 3, top_left.y + 2}, style::ruler_text, format_time(t, step).c_str());
-    }
-    const float cx = axis.to_x(app.cursor);
-    if (cx >= axis.x0 && cx <= axis.x1) {
-        draw->AddTriangleFilled({cx - 6, top_left.y + height - 8}, {cx + 6, top_left.y + height - 8},
-                                {cx, top_left.y + height}, style::cursor);
-    }
-    // Lints as red ticks on the ruler, so they are seen even when their lane is scrolled away.
-    for (const Shown& shown : app.shown) {
-        for (const Lint& lint : shown.lints) {
-            const float x = axis.to_x(lint.start);
-            if (x >= axis.x0 && x <= axis.x1) draw->AddRectFilled({x, top_left.y + height - 3}, {std::max(x + 2, axis.to_x(lint.end)), top_left.y + height}, style::lint);
-        }
-    }
 }
 
 // Wheel zooms around the mouse, dragging pans, a click selects what is under the mouse (or puts
@@ -423,6 +233,7 @@ void draw_timeline(App& app) {
             if (layout.lanes[l].bottom < clip_top || layout.lanes[l].top > clip_bottom) continue;
             draw_thread_lane(f, index, static_cast<int>(l), layout.lanes[l]);
         }
+        draw_counters(f, index, layout);
         draw_tasks(f, index, layout, clip_top, clip_bottom);
         draw_lints(f, index, layout);
         draw_flows(f, index, layout);

@@ -21,6 +21,7 @@ inline ImU32 span_colour(SpanKind kind) {
 }
 
 inline constexpr ImU32 lint = IM_COL32(235, 50, 50, 255);         // slow, never resumed, saturated
+inline constexpr ImU32 counter = IM_COL32(150, 185, 240, 220);     // a counter's bars
 inline constexpr ImU32 cursor = IM_COL32(255, 230, 90, 255);
 inline constexpr ImU32 flow = IM_COL32(255, 255, 255, 150);
 inline constexpr ImU32 task_life = IM_COL32(52, 168, 83, 60);      // a task exists, suspended
