@@ -44,7 +44,8 @@ void explain_no_display(const std::string& screenshot_command) {
 // viewer only renders to a file. Empty (after saying why) when it cannot run.
 std::vector<std::string> viewer_command(const Manifest& manifest, const std::vector<std::string>& args) {
     if (manifest.viewer.empty() || !fs::exists(manifest.viewer)) {
-        fmt::print(stderr, "This build has no viewer (was it configured with -DLOOPLAB_VIEWER_APP=OFF?).\n");
+        fmt::print(stderr, "This build has no viewer: it needs LOOPLAB_VIEWER_APP=ON and the reference variant in\n"
+                           "LOOPLAB_VARIANTS (./looplab configures both; a hand-made build may lack them).\n");
         return {};
     }
     std::vector<std::string> argv{manifest.viewer.string()};
@@ -136,7 +137,7 @@ void test_viewer(const KitPaths& paths, const Manifest& manifest, Tally& tally) 
         return tally.add(false);
     }
     SuiteResult suite = run_suite(manifest.viewer_tests, runner_options(manifest.test_timeout));
-    fmt::print("viewer: {}/{} model tests passed{}\n", suite.passed(), suite.total(), suite.error.empty() ? "" : " (" + suite.error + ")");
+    fmt::print("viewer: {}/{} viewer tests passed{}\n", suite.passed(), suite.total(), suite.error.empty() ? "" : " (" + suite.error + ")");
     for (const auto& c : suite.cases) {
         if (c.outcome != Outcome::passed) fmt::print("  FAILED viewer: {} ({})\n{}\n", c.name, c.describe_failure, paths.relative(c.details));
     }
