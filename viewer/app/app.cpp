@@ -15,8 +15,11 @@ App::~App() = default;
 
 Shown make_shown(std::string title, Trace trace, const LintOptions& options, std::string label) {
     if (label.empty()) label = title;
-    Shown shown{std::move(title), std::move(label), std::move(trace), {}, true};
+    Shown shown{std::move(title), std::move(label), std::move(trace), {}, true, 0};
     shown.lints = find_lints(shown.trace, options);
+    for (const Flow& flow : shown.trace.flows) {
+        if (flow.ended) shown.longest_flow = std::max(shown.longest_flow, flow.end - flow.begin);
+    }
     return shown;
 }
 

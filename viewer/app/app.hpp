@@ -24,6 +24,7 @@ struct Shown {
     Trace trace;
     std::vector<Lint> lints;
     bool tasks_open = true;            // the task lanes are collapsible per trace
+    Micros longest_flow = 0;           // the longest begin-to-end of its flows (for drawing them)
 };
 
 struct ViewRange {

@@ -54,10 +54,13 @@ void draw_flows(Frame& f, int shown_index, const TraceLayout& layout) {
     else if (f.app.selection.shown == shown_index) focus = f.app.selection.span;
     constexpr int max_flows = 4000;
     int drawn = 0;
-    const Micros margin = f.axis.view.width();
+    // A flow that began before the view still crosses it if it lasts long enough: start looking
+    // as far back as the trace's longest flow reaches.
+    const Micros margin = f.app.shown[static_cast<std::size_t>(shown_index)].longest_flow;
     auto it = std::lower_bound(trace.flows.begin(), trace.flows.end(), f.axis.view.t0 - margin,
                                [](const Flow& fl, Micros t) { return fl.begin < t; });
     for (; it != trace.flows.end() && it->begin <= f.axis.view.t1 && drawn < max_flows; ++it) {
+        if (it->ended && it->end < f.axis.view.t0) continue;  // over before the view begins
         const bool related = focus.valid() && (it->cause == focus || it->effect == focus);
         if (f.app.show_all_flows || related) {
             draw_flow(f, layout, trace, *it);
