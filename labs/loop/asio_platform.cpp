@@ -1,0 +1,36 @@
+// asio_platform.cpp: the loop's wait step, run by Asio (lab 07). The kit gives you the
+// io_context and its work guard; wait() and wake() are yours.
+#include "asio_platform.hpp"
+
+#include <chrono>
+
+#include <asio/post.hpp>
+
+#include "not_implemented.hpp"
+
+namespace looplab {
+
+AsioPlatform::AsioPlatform() = default;
+
+// Members die in reverse order: first the work guard lets go, then the io_context destroys
+// the handlers still pending (each may hold a looplab future: the loop must still exist, or
+// the futures notice it is gone).
+AsioPlatform::~AsioPlatform() = default;
+
+TimePoint AsioPlatform::now() const {
+    return std::chrono::time_point_cast<Duration>(Clock::now());
+}
+
+void AsioPlatform::wait(std::optional<Duration> timeout) {
+    // TODO(lab 07) AsioPlatform::wait: run the io_context for at most `timeout` (no deadline: until one handler has run), then poll the handlers that are ready too. See TUTORIAL.md#lab-07-natively-async-libraries-asio
+    throw looplab::not_implemented{"lab 07: AsioPlatform::wait"};
+    // END TODO(lab 07)
+}
+
+void AsioPlatform::wake() {
+    // TODO(lab 07) AsioPlatform::wake: post an empty handler to the io_context, so the wait ends (thread-safe). See TUTORIAL.md#lab-07-natively-async-libraries-asio
+    throw looplab::not_implemented{"lab 07: AsioPlatform::wake"};
+    // END TODO(lab 07)
+}
+
+}  // namespace looplab
