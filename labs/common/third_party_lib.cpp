@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <stdexcept>
+#include <string>
 
 #include <sqlite3.h>
 #include <zlib.h>
@@ -81,6 +82,33 @@ std::size_t compress(std::size_t bytes) {
         throw std::runtime_error("zlib: compression failed");
     }
     return size;
+}
+
+std::optional<std::string> kv_lookup(const std::string& table, const std::string& key) {
+    if (table != "kv" && table != "quotes") throw std::invalid_argument("kv_lookup: no table " + table);
+    thread_local Database db = [] {
+        Database made = open_memory_database();
+        const char* setup =
+            "CREATE TABLE kv(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            "INSERT INTO kv VALUES ('greeting', 'hello'), ('answer', '42'), ('loop', 'asyncio');"
+            "CREATE TABLE quotes(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            "INSERT INTO quotes VALUES ('ACME', '101.25'), ('ASIO', '17.50'), ('LOOP', '42.00');";
+        if (sqlite3_exec(made.get(), setup, nullptr, nullptr, nullptr) != SQLITE_OK) {
+            throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(made.get()));
+        }
+        return made;
+    }();
+    const std::string sql = "SELECT value FROM " + table + " WHERE key = ?1";  // table: checked above
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
+        throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(db.get()));
+    }
+    Statement statement(raw, &sqlite3_finalize);
+    sqlite3_bind_text(statement.get(), 1, key.c_str(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+    const int step = sqlite3_step(statement.get());
+    if (step == SQLITE_DONE) return std::nullopt;
+    if (step != SQLITE_ROW) throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(db.get()));
+    return std::string(reinterpret_cast<const char*>(sqlite3_column_text(statement.get(), 0)));
 }
 
 std::vector<std::string> resolve(const std::string& host) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,5 +26,11 @@ std::size_t compress(std::size_t bytes);
 
 // The classic blocking name lookup (getaddrinfo): the addresses `host` resolves to.
 std::vector<std::string> resolve(const std::string& host);
+
+// SQLite: looks `key` up in `table` ("kv" or "quotes") of a small in-memory database, one per
+// calling thread, made and filled on the thread's first call: kv holds greeting, answer, loop;
+// quotes holds ACME, ASIO, LOOP. Returns the value, or std::nullopt if there is no such row.
+// Throws std::invalid_argument for another table. (Lab 09's service looks its requests up here.)
+std::optional<std::string> kv_lookup(const std::string& table, const std::string& key);
 
 }  // namespace third_party_lib
