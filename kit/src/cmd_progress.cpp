@@ -6,9 +6,12 @@
 #include <cstdlib>
 #include <map>
 #include <sstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "commands.hpp"
 #include "grading.hpp"
@@ -215,12 +218,23 @@ int cmd_check(const KitPaths& paths, int number) {
     }
     auto files = student_regions(paths);
     int failed_labs = 0;
+    std::vector<std::string> unfinished_earlier;  // "01", "04": labs this one builds on
     for (const Lab& lab : manifest.labs) {
-        if (lab.number <= number) failed_labs += check_lab(lab, manifest, files, paths);
+        if (lab.number > number) continue;
+        const int failed = check_lab(lab, manifest, files, paths);
+        failed_labs += failed;
+        if (failed != 0 && lab.number < number) unfinished_earlier.push_back(fmt::format("{:02}", lab.number));
     }
     if (failed_labs == 0) {
         fmt::print("\nAll tests of labs 01..{:02} pass on your loop. Well done!\n", number);
         return 0;
+    }
+    if (!unfinished_earlier.empty()) {
+        // Lab N's tests run on the earlier labs' code: their failures explain many of lab N's.
+        fmt::print("\nLab {} builds on labs that do not pass yet: {}. Finish those first (./looplab check {}),\n"
+                   "or let ./looplab heal {} --yes fill their unsolved regions from the reference.\n",
+                   fmt::format("{:02}", number), fmt::join(unfinished_earlier, ", "),
+                   std::stoi(unfinished_earlier.front()), number - 1);
     }
     if (std::getenv("LOOPLAB_WATCH")) {
         fmt::print("\nFix the first failure above and save: watch runs the tests again.\n");

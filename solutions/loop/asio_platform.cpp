@@ -22,7 +22,7 @@ TimePoint AsioPlatform::now() const {
 }
 
 void AsioPlatform::wait(std::optional<Duration> timeout) {
-    // TODO(lab 07) AsioPlatform::wait: run the io_context for at most `timeout` (no deadline: until one handler has run), then poll the handlers that are ready too. See TUTORIAL.md#lab-07-natively-async-libraries-asio
+    // TODO(lab 07) AsioPlatform::wait: restart a stopped io_context; run it for at most `timeout` (no deadline: until one handler has run); then poll() the ready handlers, in every case. See TUTORIAL.md#lab-07-natively-async-libraries-asio
     if (context_.stopped()) context_.restart();  // someone called stop(): the loop still needs it
     if (!timeout) {
         context_.run_one();                       // sleeps in epoll until a handler is ready

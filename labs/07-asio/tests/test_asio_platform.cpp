@@ -65,7 +65,8 @@ TEST_CASE("wait with a timeout and nothing to do leaves the io_context able to r
     platform.wait(looplab::Duration::zero());
 
     INFO("An io_context that runs out of work stops, and then runs nothing until restart(). The platform's work "
-         "guard keeps it from running out: a wait that found nothing to do must not break the next one.");
+         "guard keeps it from running out: a wait that found nothing to do must not break the next one. If "
+         "wait(0ns) ran nothing at all, check that your wait polls in every case, after run_one_for too.");
     REQUIRE_FALSE(platform.context().stopped());
     REQUIRE(log == std::vector<std::string>{"later"});
 }
