@@ -1,7 +1,8 @@
 // task_test_helpers.hpp: helpers lab 04's task tests share; the helpers every lab's tests share
 // are in labs/common/testing/loop_test_helpers.hpp. Two journals, because the tests read their
 // entries differently: IterationJournal (test_await, test_task_steps) says when an entry was made
-// before the loop ran; TimedJournal (test_sleep, test_cancel) stamps the virtual time too.
+// before the loop ran; TimedJournal (test_sleep, test_cancel; in labs/common/testing/timed_journal.hpp, lab 08
+// uses it too) stamps the virtual time too.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "loop_test_helpers.hpp"
+#include "timed_journal.hpp"
 #include "platform.hpp"
 #include "virtual_platform.hpp"
 
@@ -34,34 +36,5 @@ class IterationJournal {
   private:
     const VirtualPlatform* platform_;
 };
-
-// What the tests' coroutines did. at() stamps an entry with the virtual time since the journal was made
-// ("t=10ms A wakes"); note() with the loop iteration ("iteration 2: A2"). Every iteration asks the
-// platform to wait exactly once, before it runs its callbacks, so the iteration number is the number of
-// waits so far.
-class TimedJournal {
-  public:
-    explicit TimedJournal(const VirtualPlatform& platform) : platform_(&platform), start_(platform.now()) {}
-
-    void at(const std::string& what) { entries.push_back("t=" + in_words(platform_->now() - start_) + " " + what); }
-    void note(const std::string& what) {
-        entries.push_back("iteration " + std::to_string(platform_->waits.size()) + ": " + what);
-    }
-
-    std::vector<std::string> entries;
-
-  private:
-    const VirtualPlatform* platform_;
-    TimePoint start_;
-};
-
-// The waits that blocked, in words: describe_waits without the polls.
-inline std::vector<std::string> waits_that_slept(const std::vector<std::optional<Duration>>& waits) {
-    std::vector<std::string> slept;
-    for (const std::string& wait : describe_waits(waits)) {
-        if (wait != "poll") slept.push_back(wait);
-    }
-    return slept;
-}
 
 }  // namespace looplab::testing

@@ -8,31 +8,12 @@
 
 #include "event_loop.hpp"
 #include "loop_test_helpers.hpp"
+#include "timed_journal.hpp"
 #include "platform.hpp"
 #include "task.hpp"
 #include "virtual_platform.hpp"
 
 namespace looplab::testing {
-
-// What the tests' coroutines did. at() stamps an entry with the virtual time since the journal was made
-// ("t=10ms a returns 1"); note() with the loop iteration ("iteration 2: main got 42"). Every iteration asks the
-// platform to wait exactly once, before it runs its callbacks, so the iteration number is the number of waits
-// so far.
-class Journal {
-  public:
-    explicit Journal(const VirtualPlatform& platform) : platform_(&platform), start_(platform.now()) {}
-
-    void at(const std::string& what) { entries.push_back("t=" + in_words(platform_->now() - start_) + " " + what); }
-    void note(const std::string& what) {
-        entries.push_back("iteration " + std::to_string(platform_->waits.size()) + ": " + what);
-    }
-
-    std::vector<std::string> entries;
-
-  private:
-    const VirtualPlatform* platform_;
-    TimePoint start_;
-};
 
 // Runs the loop (run_forever, so that get_running_loop() works in the tasks) until its clock has moved on by
 // `span`: a timer at that time stops it. The test can then cancel a task in the middle of its work.
@@ -48,20 +29,11 @@ inline std::string listed(const std::vector<int>& values) {
     return text + "]";
 }
 
-// The waits that blocked, in words: describe_waits without the polls.
-inline std::vector<std::string> waits_that_slept(const std::vector<std::optional<Duration>>& waits) {
-    std::vector<std::string> slept;
-    for (const std::string& wait : describe_waits(waits)) {
-        if (wait != "poll") slept.push_back(wait);
-    }
-    return slept;
-}
-
 // --- Coroutines several tests use. Free functions taking their parameters by value: a coroutine may run
 // long after its caller returned, so references (and lambda captures) could dangle. -------------------------
 
 // Sleeps for `delay`, then returns `value`. A CancelledError is noted and let go on up (the task ends cancelled).
-inline Task<int> worker(Journal* journal, std::string name, Duration delay, int value) {
+inline Task<int> worker(TimedJournal* journal, std::string name, Duration delay, int value) {
     journal->at(name + " starts");
     try {
         co_await sleep(delay);
@@ -74,7 +46,7 @@ inline Task<int> worker(Journal* journal, std::string name, Duration delay, int 
 }
 
 // Sleeps for `delay`, then throws ParseError(message).
-inline Task<int> failer(Journal* journal, std::string name, Duration delay, std::string message) {
+inline Task<int> failer(TimedJournal* journal, std::string name, Duration delay, std::string message) {
     co_await sleep(delay);
     journal->at(name + " throws ParseError(\"" + message + "\")");
     throw ParseError(message);
@@ -83,7 +55,7 @@ inline Task<int> failer(Journal* journal, std::string name, Duration delay, std:
 
 // Sleeps for `delay`; when cancelled, cleans up for `cleanup` (another sleep) and only then ends cancelled,
 // or, with `shrug_off_with`, returns that value instead.
-inline Task<int> slow_to_cancel(Journal* journal, std::string name, Duration delay, Duration cleanup,
+inline Task<int> slow_to_cancel(TimedJournal* journal, std::string name, Duration delay, Duration cleanup,
                                 std::optional<int> shrug_off_with = std::nullopt) {
     journal->at(name + " starts");
     std::string cancelled;
@@ -107,7 +79,7 @@ inline Task<int> slow_to_cancel(Journal* journal, std::string name, Duration del
     co_return 0;
 }
 
-inline Task<int> answer(Journal* journal) {
+inline Task<int> answer(TimedJournal* journal) {
     journal->at("answer() runs");
     co_return 42;
 }

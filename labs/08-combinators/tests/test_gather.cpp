@@ -20,7 +20,7 @@
 #include "task.hpp"
 #include "virtual_platform.hpp"
 
-using namespace looplab::testing;  // Journal, worker, failer, run_for: combinator_test_helpers.hpp
+using namespace looplab::testing;  // TimedJournal, worker, failer, run_for: combinator_test_helpers.hpp
 using namespace std::chrono_literals;
 
 namespace {
@@ -28,7 +28,7 @@ namespace {
 // --- The tests' coroutines. Free functions taking their parameters by value: a coroutine may run long
 // after its caller returned, so references (and lambda captures) could dangle. ---------------------------
 
-looplab::Task<void> gathers_nothing(Journal* journal) {
+looplab::Task<void> gathers_nothing(TimedJournal* journal) {
     journal->note("main calls gather(std::vector<Task<int>>{})");
     std::vector<int> values = co_await looplab::gather(std::vector<looplab::Task<int>>{});
     journal->note("main got " + std::to_string(values.size()) + " results, then calls gather()");
@@ -37,13 +37,13 @@ looplab::Task<void> gathers_nothing(Journal* journal) {
     journal->note("main got an empty tuple");
 }
 
-looplab::Task<std::vector<int>> gathers(Journal* journal, std::vector<looplab::Task<int>> children) {
+looplab::Task<std::vector<int>> gathers(TimedJournal* journal, std::vector<looplab::Task<int>> children) {
     std::vector<int> values = co_await looplab::gather(std::move(children));
     journal->at("main got " + listed(values));
     co_return values;
 }
 
-looplab::Task<void> says(Journal* journal, std::string what) {
+looplab::Task<void> says(TimedJournal* journal, std::string what) {
     co_await looplab::sleep(5ms);
     journal->at(what);
 }
@@ -53,14 +53,14 @@ looplab::Task<std::string> text_after(looplab::Duration delay, std::string text)
     co_return text;
 }
 
-looplab::Task<std::tuple<int, std::string, std::monostate>> gathers_mixed(Journal* journal) {
+looplab::Task<std::tuple<int, std::string, std::monostate>> gathers_mixed(TimedJournal* journal) {
     auto results = co_await looplab::gather(worker(journal, "number", 20ms, 7), text_after(10ms, "seven"),
                                             says(journal, "void child done"));
     co_return results;
 }
 
 // Calls gather() first, sleeps 10 ms, and only then awaits what gather() returned.
-looplab::Task<std::vector<int>> gathers_late(Journal* journal, std::vector<looplab::Task<int>> children) {
+looplab::Task<std::vector<int>> gathers_late(TimedJournal* journal, std::vector<looplab::Task<int>> children) {
     auto gathering = looplab::gather(std::move(children));
     journal->at("main called gather(), sleeps for 10ms before it awaits it");
     co_await looplab::sleep(10ms);
@@ -70,7 +70,7 @@ looplab::Task<std::vector<int>> gathers_late(Journal* journal, std::vector<loopl
     co_return values;
 }
 
-looplab::Task<void> gathers_catching_parse_error(Journal* journal, std::vector<looplab::Task<int>> children) {
+looplab::Task<void> gathers_catching_parse_error(TimedJournal* journal, std::vector<looplab::Task<int>> children) {
     try {
         std::vector<int> values = co_await looplab::gather(std::move(children));
         journal->at("main got " + listed(values) + " (it must not: a child failed)");
@@ -79,7 +79,7 @@ looplab::Task<void> gathers_catching_parse_error(Journal* journal, std::vector<l
     }
 }
 
-looplab::Task<void> gathers_catching_cancel(Journal* journal, std::vector<looplab::Task<int>> children) {
+looplab::Task<void> gathers_catching_cancel(TimedJournal* journal, std::vector<looplab::Task<int>> children) {
     try {
         std::vector<int> values = co_await looplab::gather(std::move(children));
         journal->at("main got " + listed(values) + " (it must not: a child was cancelled)");
@@ -104,7 +104,7 @@ std::string described(const looplab::Outcome<int>& outcome) {
     }
 }
 
-looplab::Task<std::vector<std::string>> settles(Journal* journal, std::vector<looplab::Task<int>> children) {
+looplab::Task<std::vector<std::string>> settles(TimedJournal* journal, std::vector<looplab::Task<int>> children) {
     std::vector<looplab::Outcome<int>> outcomes = co_await looplab::gather_settled(std::move(children));
     std::vector<std::string> words;
     for (const auto& outcome : outcomes) words.push_back(described(outcome));
@@ -112,13 +112,13 @@ looplab::Task<std::vector<std::string>> settles(Journal* journal, std::vector<lo
     co_return words;
 }
 
-looplab::Task<std::vector<std::string>> settles_two(Journal* journal) {
+looplab::Task<std::vector<std::string>> settles_two(TimedJournal* journal) {
     auto [first, second] = co_await looplab::gather_settled(failer(journal, "a", 10ms, "bad a"),
                                                             worker(journal, "b", 20ms, 2));
     co_return std::vector<std::string>{described(first), described(second)};
 }
 
-looplab::Task<std::vector<std::string>> settles_timeouts(Journal* journal) {
+looplab::Task<std::vector<std::string>> settles_timeouts(TimedJournal* journal) {
     std::vector<looplab::Task<int>> fetches;
     fetches.push_back(looplab::wait_for(worker(journal, "fast", 10ms, 1), 50ms));
     fetches.push_back(looplab::wait_for(worker(journal, "slow", 100ms, 2), 50ms));
@@ -131,7 +131,7 @@ looplab::Task<std::vector<std::string>> settles_timeouts(Journal* journal) {
 TEST_CASE("gather with no children is done at once with an empty result", "[lab08][watch_children]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("A task awaits gather(std::vector<Task<int>>{}), then gather() with no arguments (CPython's "
          "test_constructor_empty_sequence). With nothing to wait for, the gather is done before it is awaited, so "
@@ -146,7 +146,7 @@ TEST_CASE("gather returns the results in argument order, not in the order the ch
           "[lab08][child_done]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main gathers three children: a returns 1 after 30 ms, b returns 2 after 10 ms, c returns 3 after 20 ms "
          "(CPython's test_result_order). They run at the same time, so the gather takes 30 ms, not 60.");
@@ -166,7 +166,7 @@ TEST_CASE("gather of children of different types returns a tuple, with std::mono
           "[lab08][child_done]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main awaits gather(a Task<int> returning 7 after 20 ms, a Task<std::string> returning \"seven\" after "
          "10 ms, a Task<void> done after 5 ms).");
@@ -181,7 +181,7 @@ TEST_CASE("gather of children of different types returns a tuple, with std::mono
 TEST_CASE("gather starts its children as tasks at once, before the gather is awaited", "[lab08][watch_children]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main calls gather(a, b) (each returns after 5 ms), sleeps 10 ms, and only then awaits the gather. Like "
          "asyncio.gather, which wraps each coroutine in a task, the children must start when gather() is called: "
@@ -202,7 +202,7 @@ TEST_CASE("gather accepts children that already run as tasks, or are already don
           "[lab08][watch_children][child_done]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("`done` was made a task with create_task and ran to its end (it returned 1); `running` was made a task "
          "and has not finished (it returns 2 after 10 ms). main then gathers both. gather must not start a started "
@@ -221,7 +221,7 @@ TEST_CASE("the first exception of a child reaches the awaiting task at once whil
           "[lab08][child_done]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main gathers a (throws ParseError(\"bad a\") after 10 ms) and b (returns 2 after 30 ms), and catches "
          "ParseError. Then the test runs the loop until b is done (CPython's test_one_exception).");
@@ -250,7 +250,7 @@ TEST_CASE("a child that fails after the gather already failed is not reported as
           "[lab08][child_done]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
     std::vector<looplab::ExceptionContext> reports;
     collect_reports(loop, reports);
 
@@ -275,7 +275,7 @@ TEST_CASE("a cancelled child makes gather throw CancelledError into the awaiting
           "[lab08][child_done]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main gathers a (sleeps for 1 h) and b (returns 2 after 10 ms) and catches CancelledError. At t=5ms the "
          "test calls a.cancel(\"a cancelled\"), then runs main to its end, then b (CPython's test_one_cancellation).");
@@ -309,7 +309,7 @@ TEST_CASE("gather_settled collects every result and exception in argument order,
           "[lab08][child_done]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main awaits gather_settled(a, b, c): a returns 1 after 10 ms, b throws ParseError(\"bad b\") after 20 ms, "
          "c returns 3 after 30 ms (asyncio's return_exceptions=True; CPython's test_return_exceptions). b's failure "
@@ -327,7 +327,7 @@ TEST_CASE("gather_settled collects every result and exception in argument order,
 TEST_CASE("gather_settled of children given one by one returns a tuple of outcomes", "[lab08][child_done]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main awaits gather_settled(a, b): a throws ParseError(\"bad a\") after 10 ms, b returns 2 after 20 ms.");
     const std::vector<std::string> outcomes = looplab::run_until_complete(loop, settles_two(&journal));
@@ -339,7 +339,7 @@ TEST_CASE("gather_settled gives a cancelled child's outcome as CancelledError, a
           "[lab08][child_done]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main awaits gather_settled(a, b): a sleeps for 1 h, b returns 2 after 10 ms. At t=5ms the test calls "
          "a.cancel(\"a cancelled\").");
@@ -359,7 +359,7 @@ TEST_CASE("gather_settled of wait_for children reports the one that timed out as
           "[lab08][child_done][wait_for]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main awaits gather_settled of three wait_for(..., 50ms): fast returns 1 after 10 ms, slow would return 2 "
          "after 100 ms, medium returns 3 after 20 ms. slow is cancelled at t=50ms and its outcome is TimeoutError; "

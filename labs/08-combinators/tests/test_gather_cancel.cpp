@@ -14,7 +14,7 @@
 #include "task.hpp"
 #include "virtual_platform.hpp"
 
-using namespace looplab::testing;  // Journal, worker, run_for: combinator_test_helpers.hpp
+using namespace looplab::testing;  // TimedJournal, worker, run_for: combinator_test_helpers.hpp
 using namespace std::chrono_literals;
 
 namespace {
@@ -23,7 +23,7 @@ namespace {
 // after its caller returned, so references (and lambda captures) could dangle. ---------------------------
 
 // Awaits gather (or gather_settled, with `settled`); notes a CancelledError and lets it go on up.
-looplab::Task<void> awaits_gather(Journal* journal, std::vector<looplab::Task<int>> children, bool settled) {
+looplab::Task<void> awaits_gather(TimedJournal* journal, std::vector<looplab::Task<int>> children, bool settled) {
     try {
         if (settled) {
             auto outcomes = co_await looplab::gather_settled(std::move(children));
@@ -44,7 +44,7 @@ TEST_CASE("cancelling the task that awaits gather cancels every child and ends t
           "[lab08][cancel_children]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main awaits gather(a, b); a sleeps for 1 h, b for 2 h. At t=5ms the test calls main.cancel(\"shutting "
          "down\"), then run_until_complete(loop, main). main waits for the gather's own future, so cancelling main "
@@ -80,7 +80,7 @@ TEST_CASE("cancelling the task that awaits gather_settled cancels every child an
           "[lab08][cancel_children][child_done]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main awaits gather_settled(a, b); a sleeps for 1 h, b for 2 h. At t=5ms the test calls "
          "main.cancel(\"shutting down\"). With return_exceptions the children's CancelledErrors are outcomes, not "
@@ -109,7 +109,7 @@ TEST_CASE("cancelling a gather cancels only the children still pending, and a do
           "[lab08][cancel_children]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main awaits gather(a, b); a returns 1 after 1 ms, b sleeps for 1 h. At t=5ms the test calls "
          "main.cancel(\"shutting down\"): a is already done, so only b can be cancelled (CPython's "
@@ -135,7 +135,7 @@ TEST_CASE("a gather made a task of its own is cancelled like any task, and that 
           "[lab08][cancel_children]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("gathering = create_task(gather(a, b)); a and b sleep for 1 h. At t=5ms the test calls "
          "gathering.cancel(\"no longer needed\") (asyncio: outer = gather(...); outer.cancel()).");
@@ -160,7 +160,7 @@ TEST_CASE("cancelling a gather whose children are all done cancels no child, and
           "[lab08][cancel_children]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("a already ran to its end (it returned 1). main awaits gather(a); the loop ran one iteration, main's first "
          "step: main now waits for the gather's future, whose done callback from a is scheduled but has not run. "

@@ -17,7 +17,7 @@
 #include "task.hpp"
 #include "virtual_platform.hpp"
 
-using namespace looplab::testing;  // Journal, worker, failer, slow_to_cancel, run_for: combinator_test_helpers.hpp
+using namespace looplab::testing;  // TimedJournal, worker, failer, slow_to_cancel, run_for: combinator_test_helpers.hpp
 using namespace std::chrono_literals;
 
 namespace {
@@ -27,7 +27,7 @@ namespace {
 
 // Awaits wait_for(inner, timeout) and notes what came of it: the value, a TimeoutError, or a CancelledError
 // (which it lets go on up).
-looplab::Task<int> waits(Journal* journal, looplab::Task<int> inner, std::optional<looplab::Duration> timeout) {
+looplab::Task<int> waits(TimedJournal* journal, looplab::Task<int> inner, std::optional<looplab::Duration> timeout) {
     int value = -1;
     try {
         value = co_await looplab::wait_for(inner, timeout);
@@ -43,7 +43,7 @@ looplab::Task<int> waits(Journal* journal, looplab::Task<int> inner, std::option
 }
 
 // An inline coroutine in between: main -> middle -> wait_for -> inner.
-looplab::Task<int> middle(Journal* journal, looplab::Task<int> inner) {
+looplab::Task<int> middle(TimedJournal* journal, looplab::Task<int> inner) {
     try {
         co_return co_await looplab::wait_for(inner, 1h);
     } catch (const looplab::CancelledError& error) {
@@ -52,7 +52,7 @@ looplab::Task<int> middle(Journal* journal, looplab::Task<int> inner) {
     }
 }
 
-looplab::Task<int> outer(Journal* journal, looplab::Task<int> inner) {
+looplab::Task<int> outer(TimedJournal* journal, looplab::Task<int> inner) {
     try {
         co_return co_await middle(journal, inner);
     } catch (const looplab::CancelledError& error) {
@@ -61,12 +61,12 @@ looplab::Task<int> outer(Journal* journal, looplab::Task<int> inner) {
     }
 }
 
-looplab::Task<int> notes_then_answers(Journal* journal) {
+looplab::Task<int> notes_then_answers(TimedJournal* journal) {
     journal->note("inner runs");
     co_return 42;
 }
 
-looplab::Task<int> awaits_without_timeout(Journal* journal) {
+looplab::Task<int> awaits_without_timeout(TimedJournal* journal) {
     journal->note("main awaits wait_for(inner, std::nullopt)");
     const int value = co_await looplab::wait_for(notes_then_answers(journal), std::nullopt);
     journal->note("main got " + std::to_string(value));
@@ -78,7 +78,7 @@ looplab::Task<int> awaits_without_timeout(Journal* journal) {
 TEST_CASE("wait_for returns the result of a task that finishes in time", "[lab08][wait_for]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main awaits wait_for(inner, 1s); inner returns 7 after 10 ms (CPython's test_wait_for).");
     const int value = looplab::run_until_complete(loop, waits(&journal, worker(&journal, "inner", 10ms, 7), 1s));
@@ -91,7 +91,7 @@ TEST_CASE("wait_for cancels its timer when the task finishes in time, so the loo
           "[lab08][wait_for]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main awaits wait_for(inner, 1h); inner returns 7 after 10 ms; then the test runs a 2 h sleep. The timeout "
          "timer must be cancelled however wait_for ends (Python's finally: timeout_handle.cancel()), or the loop "
@@ -108,7 +108,7 @@ TEST_CASE("wait_for without a timeout is a plain co_await: the coroutine runs in
           "[lab08][wait_for]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main awaits wait_for(inner(), std::nullopt) (asyncio: wait_for(aw, None) is `await aw`). No task, no "
          "timer: inner runs in main's own step, iteration 1.");
@@ -122,7 +122,7 @@ TEST_CASE("wait_for without a timeout is a plain co_await: the coroutine runs in
 TEST_CASE("on timeout wait_for cancels the inner task and throws TimeoutError", "[lab08][wait_for][cancel_and_wait]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main awaits wait_for(inner, 10ms); inner sleeps for 1 h (CPython's test_wait_for_timeout).");
     looplab::Task<int> inner = worker(&journal, "inner", 1h, 7);
@@ -139,7 +139,7 @@ TEST_CASE("on timeout wait_for waits until the cancelled task has finished its c
           "[lab08][cancel_and_wait]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main awaits wait_for(inner, 10ms); inner sleeps for 1 h, and when cancelled cleans up for 5 ms (another "
          "sleep) before it ends cancelled (CPython's test_wait_for_waits_for_task_cancellation). TimeoutError must "
@@ -158,7 +158,7 @@ TEST_CASE("an inner task that shrugs off the cancel at the timeout makes wait_fo
           "[lab08][cancel_and_wait][wait_for]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main awaits wait_for(inner, 10ms); inner sleeps for 1 h, and when cancelled cleans up for 5 ms and then "
          "returns 99 instead of ending cancelled. The task was not cancelled in the end, so there is a result to "
@@ -174,7 +174,7 @@ TEST_CASE("an inner task that shrugs off the cancel at the timeout makes wait_fo
 TEST_CASE("an exception from the inner task comes out of wait_for unchanged", "[lab08][wait_for]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("run_until_complete(loop, wait_for(inner, 1s)); inner throws ParseError(\"bad input\") after 10 ms.");
     const std::string thrown = what_thrown_as<ParseError>(
@@ -186,7 +186,7 @@ TEST_CASE("an exception from the inner task comes out of wait_for unchanged", "[
 TEST_CASE("wait_for with timeout 0 returns the result of a task that is already done", "[lab08][wait_for]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("inner was made a task and ran to its end (it returned 7). Then main awaits wait_for(inner, 0ms) (CPython's "
          "test_wait_for_timeout_less_then_0_or_0_future_done).");
@@ -201,7 +201,7 @@ TEST_CASE("wait_for with timeout 0 cancels a coroutine that never started, so it
           "[lab08][wait_for][cancel_and_wait]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main awaits wait_for(answer(), 0ms), where answer() would note \"answer() runs\" (CPython's "
          "test_wait_for_timeout_less_then_0_or_0_coroutine_do_not_started). The task is cancelled before its first "
@@ -215,7 +215,7 @@ TEST_CASE("wait_for with timeout 0 cancels a coroutine that never started, so it
 TEST_CASE("wait_for with a negative timeout behaves like timeout 0", "[lab08][wait_for]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main awaits wait_for(answer(), -5ms); then wait_for(done, -5ms) of a task that already returned 7.");
     looplab::Task<int> never = answer(&journal);
@@ -233,7 +233,7 @@ TEST_CASE("wait_for with a negative timeout behaves like timeout 0", "[lab08][wa
 TEST_CASE("wait_for with timeout 0 rethrows the exception of a task that already failed", "[lab08][wait_for]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("inner was made a task and failed with ParseError(\"bad input\"); then run_until_complete(loop, "
          "wait_for(inner, 0ms)).");
@@ -248,7 +248,7 @@ TEST_CASE("cancelling the task that awaits wait_for cancels the inner task and w
           "[lab08][wait_for][cancel_and_wait]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("main awaits wait_for(inner, 1h); inner sleeps for 1 h and cleans up for 5 ms when cancelled. At t=5ms the "
          "test calls main.cancel(\"shutting down\") (CPython's test_cancel_wait_for). main must get CancelledError "
@@ -280,7 +280,7 @@ TEST_CASE("cancelling the task that awaits wait_for cancels the inner task and w
 TEST_CASE("cancellation propagates through nested awaits down to the task inside wait_for", "[lab08][wait_for]") {
     looplab::testing::VirtualPlatform platform;
     looplab::EventLoop loop{platform};
-    Journal journal{platform};
+    TimedJournal journal{platform};
 
     INFO("outer co_awaits middle() inline, which co_awaits wait_for(inner, 1h); inner sleeps for 1 h. At t=5ms the "
          "test calls outer.cancel(\"stop\"). The cancel reaches the future outer's task waits for (wait_for's), then "
