@@ -160,6 +160,7 @@ int cmd_test(const KitPaths& paths) {
         test_lab_tags(paths, lab, manifest, tally);
     }
     for (const Lab& lab : manifest.labs) test_demo_trace(paths, lab, tally);
+    test_docs(paths, tally);
     test_viewer(paths, manifest, tally);
     fmt::print("looplab: {} passed, {} failed\n", tally.passed, tally.failed);
     return tally.failed == 0 ? 0 : 1;

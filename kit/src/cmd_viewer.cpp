@@ -2,6 +2,7 @@
 // `./looplab test`. The viewer itself is viewer/app; this file only finds it, gives it a display
 // (xvfb-run when there is none and it only needs to render a file), and says what to do when it
 // cannot.
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -105,6 +106,26 @@ std::string trace_title(const std::string& variant, const fs::path& file, bool s
     return fmt::format("{}, {} ({})", whose, blocking ? "the blocking call on the loop" : "the call through run_in_executor", name);
 }
 
+// Adds a demo's traces (see demo_traces) and their titles, for the viewer's command line.
+void add_demo_traces(const fs::path& trace, const std::string& variant, std::vector<std::string>& files,
+                     std::vector<std::string>& titles) {
+    const std::vector<fs::path> traces = demo_traces(trace);
+    for (const fs::path& file : traces) {
+        files.push_back(file.string());
+        titles.push_back(trace_title(variant, file, traces.size() > 1));
+    }
+}
+
+// The viewer's arguments: the trace files, --title with one title each, then `rest`.
+std::vector<std::string> traces_args(const std::vector<std::string>& files, const std::vector<std::string>& titles,
+                                     const std::vector<std::string>& rest) {
+    std::vector<std::string> args = files;
+    args.push_back("--title");
+    args.insert(args.end(), titles.begin(), titles.end());
+    args.insert(args.end(), rest.begin(), rest.end());
+    return args;
+}
+
 // The viewer check: the model's tests, a rendering of the built-in demo without a display, and
 // a broken trace refused with a message (not a crash).
 void test_viewer_screenshot(const KitPaths& paths, const Manifest& manifest, Tally& tally) {
@@ -150,8 +171,34 @@ int cmd_run(const KitPaths& paths, const std::vector<std::string>& args) {
     return run_viewer(load_manifest(paths.manifest()), args);
 }
 
+// Renders one picture into assets/ with the viewer; false (after saying why) when it failed.
+bool render_asset(const KitPaths& paths, const Manifest& manifest, const std::string& file, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--screenshot", (paths.root / "assets" / file).string()});
+    RunResult result = run_viewer_captured(manifest, args, std::chrono::seconds(120));
+    fmt::print("assets/{}: {}\n", file, result.exited_cleanly() ? "rendered" : "FAILED: " + describe(result));
+    if (!result.exited_cleanly()) fmt::print("{}", result.output);
+    return result.exited_cleanly();
+}
+
+// Sample traces small enough to ship go to assets/traces/, for opening in the viewer or Perfetto
+// without building a loop. (Lab 09's load run, over a megabyte, is left out.)
+constexpr std::uintmax_t kSampleTraceLimit = 256 * 1024;
+
+void keep_sample_trace(const KitPaths& paths, const fs::path& trace) {
+    const fs::path sample = paths.root / "assets" / "traces" / trace.filename();
+    if (fs::file_size(trace) > kSampleTraceLimit) {
+        fs::remove(sample);
+        return;
+    }
+    fs::create_directories(sample.parent_path());
+    fs::copy_file(trace, sample, fs::copy_options::overwrite_existing);
+    fmt::print("assets/traces/{}: copied\n", sample.filename().string());
+}
+
 // Every picture in assets/ is rendered by the viewer from a command line kept here, so
-// `./looplab assets` can always make them again and none is drawn by hand.
+// `./looplab assets` can always make them again and none is drawn by hand: the built-in demo's
+// two, then one per lab (assets/labNN-<slug>.png, its demo's trace on the reference loop, the
+// picture of the lab's TUTORIAL chapter), with the traces themselves when they are small.
 int cmd_assets(const KitPaths& paths) {
     struct Picture {
         std::string file;
@@ -163,16 +210,19 @@ int cmd_assets(const KitPaths& paths) {
     };
     Manifest manifest = load_manifest(paths.manifest());
     int failed = 0;
-    for (const Picture& picture : pictures) {
-        const fs::path out = paths.root / "assets" / picture.file;
-        std::vector<std::string> args{"--screenshot", out.string()};
-        args.insert(args.end(), picture.args.begin(), picture.args.end());
-        RunResult result = run_viewer_captured(manifest, args, std::chrono::seconds(120));
-        fmt::print("assets/{}: {}\n", picture.file, result.exited_cleanly() ? "rendered" : "FAILED: " + describe(result));
-        if (!result.exited_cleanly()) {
-            fmt::print("{}", result.output);
+    for (const Picture& picture : pictures) failed += !render_asset(paths, manifest, picture.file, picture.args);
+    for (const Lab& lab : manifest.labs) {
+        const std::string file = fmt::format("lab{:02}-{}.png", lab.number, lab.slug);
+        auto trace = run_demo(paths, lab, "reference", false);
+        if (!trace) {
+            fmt::print("assets/{}: FAILED: the reference demo wrote no trace\n", file);
             ++failed;
+            continue;
         }
+        std::vector<std::string> files, titles;
+        add_demo_traces(*trace, "reference", files, titles);
+        failed += !render_asset(paths, manifest, file, traces_args(files, titles, {}));
+        for (const std::string& sample : files) keep_sample_trace(paths, sample);
     }
     return failed == 0 ? 0 : 1;
 }
@@ -203,17 +253,9 @@ int cmd_view(const KitPaths& paths, int number, bool reference, bool compare, co
             }
             return 1;
         }
-        const std::vector<fs::path> traces = demo_traces(*trace);
-        for (const fs::path& file : traces) {
-            files.push_back(file.string());
-            titles.push_back(trace_title(variant, file, traces.size() > 1));
-        }
+        add_demo_traces(*trace, variant, files, titles);
     }
-    std::vector<std::string> viewer_args = files;
-    viewer_args.push_back("--title");
-    viewer_args.insert(viewer_args.end(), titles.begin(), titles.end());
-    viewer_args.insert(viewer_args.end(), args.begin(), args.end());
-    return run_viewer(manifest, viewer_args);
+    return run_viewer(manifest, traces_args(files, titles, args));
 }
 
 }  // namespace looplab::kit

@@ -28,4 +28,8 @@ std::optional<std::filesystem::path> run_demo(const KitPaths& paths, const Lab& 
 // and a headless screenshot of the built-in demo.
 void test_viewer(const KitPaths& paths, const Manifest& manifest, Tally& tally);
 
+// The course text's part of `./looplab test` (cmd_docs.cpp): links, pictures and code blocks in
+// every Markdown file, and each program in snippets/ beside its asyncio twin.
+void test_docs(const KitPaths& paths, Tally& tally);
+
 }  // namespace looplab::kit
