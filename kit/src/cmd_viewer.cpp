@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -211,6 +212,10 @@ int cmd_assets(const KitPaths& paths) {
     Manifest manifest = load_manifest(paths.manifest());
     int failed = 0;
     for (const Picture& picture : pictures) failed += !render_asset(paths, manifest, picture.file, picture.args);
+    // Where each lab's picture puts the cursor, so the panels below the timeline show a moment
+    // worth reading (the demos' timers make these times the same on every run). Labs 01, 06 and
+    // 09 keep the viewer's default: the trace's start, or inside the first executor job.
+    const std::map<int, std::string> cursor_ms{{2, "120"}, {3, "75"}, {4, "100"}, {5, "450"}, {7, "60"}, {8, "149"}};
     for (const Lab& lab : manifest.labs) {
         const std::string file = fmt::format("lab{:02}-{}.png", lab.number, lab.slug);
         auto trace = run_demo(paths, lab, "reference", false);
@@ -221,7 +226,9 @@ int cmd_assets(const KitPaths& paths) {
         }
         std::vector<std::string> files, titles;
         add_demo_traces(*trace, "reference", files, titles);
-        failed += !render_asset(paths, manifest, file, traces_args(files, titles, {}));
+        std::vector<std::string> cursor;
+        if (auto at = cursor_ms.find(lab.number); at != cursor_ms.end()) cursor = {"--cursor-ms", at->second};
+        failed += !render_asset(paths, manifest, file, traces_args(files, titles, cursor));
         for (const std::string& sample : files) keep_sample_trace(paths, sample);
     }
     return failed == 0 ? 0 : 1;
