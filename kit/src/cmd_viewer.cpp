@@ -82,6 +82,8 @@ std::vector<fs::path> demo_traces(const fs::path& trace) {
     return {trace};
 }
 
+}  // namespace
+
 // Runs the viewer with its output captured, as the kit check does.
 RunResult run_viewer_captured(const Manifest& manifest, const std::vector<std::string>& args, std::chrono::seconds timeout) {
     std::vector<std::string> argv = viewer_command(manifest, args);
@@ -95,14 +97,51 @@ RunResult run_viewer_captured(const Manifest& manifest, const std::vector<std::s
     return run_process(argv, options);
 }
 
+namespace {
+
 // "your loop, the blocking call on the loop (lab06-yours-blocking.json)" for the seed scenario's
-// pair, "the reference loop: lab01-reference.json" otherwise.
+// pair, "the reference loop: lab01-reference.json" otherwise. The variant "python" is CPython's
+// run of the seed scenario (python/seed_scenario.py).
 std::string trace_title(const std::string& variant, const fs::path& file, bool seed_pair) {
-    const std::string whose = variant == "yours" ? "your loop" : "the reference loop";
+    const std::string whose = variant == "yours" ? "your loop" : variant == "python" ? "CPython asyncio" : "the reference loop";
     const std::string name = file.filename().string();
     if (!seed_pair) return fmt::format("{}: {}", whose, name);
     const bool blocking = file.stem().string().ends_with("-blocking");
     return fmt::format("{}, {} ({})", whose, blocking ? "the blocking call on the loop" : "the call through run_in_executor", name);
+}
+
+// `view 6 --python`: CPython's run of the seed scenario, below the C++ runs. Optional: without
+// python3, or when the script fails, the viewer opens the C++ traces alone.
+void add_python_traces(const KitPaths& paths, std::vector<std::string>& files, std::vector<std::string>& titles) {
+    auto trace = run_python_scenario(paths, true);
+    if (!trace) {
+        fmt::print("The viewer shows the C++ traces alone.\n");
+        return;
+    }
+    for (const fs::path& file : demo_traces(*trace)) {
+        files.push_back(file.string());
+        titles.push_back(trace_title("python", file, true));
+    }
+}
+
+// assets/viewer-cpython-beside-cpp.png: the seed scenario's call through run_in_executor on the
+// reference loop (above) and on CPython's asyncio loop (below). Returns 1 when it failed.
+int render_cpython_beside_cpp(const KitPaths& paths, const Manifest& manifest) {
+    const std::string file = "viewer-cpython-beside-cpp.png";
+    const Lab* lab = find_lab(manifest, 6);
+    auto cpp = lab ? run_demo(paths, *lab, "reference", false) : std::nullopt;
+    auto python = run_python_scenario(paths, false);
+    if (!cpp || !python) {
+        fmt::print("assets/{}: FAILED: it needs lab 06's demo on the reference and python3 (see above)\n", file);
+        return 1;
+    }
+    const fs::path out = paths.root / "assets" / file;
+    RunResult result = run_viewer_captured(manifest, {"--screenshot", out.string(), cpp->string(), python->string(), "--title",
+                                                      trace_title("reference", *cpp, true), trace_title("python", *python, true)},
+                                           std::chrono::seconds(120));
+    fmt::print("assets/{}: {}\n", file, result.exited_cleanly() ? "rendered" : "FAILED: " + describe(result));
+    if (!result.exited_cleanly()) fmt::print("{}", result.output);
+    return result.exited_cleanly() ? 0 : 1;
 }
 
 // The viewer check: the model's tests, a rendering of the built-in demo without a display, and
@@ -174,14 +213,19 @@ int cmd_assets(const KitPaths& paths) {
             ++failed;
         }
     }
+    failed += render_cpython_beside_cpp(paths, manifest);
     return failed == 0 ? 0 : 1;
 }
 
-int cmd_view(const KitPaths& paths, int number, bool reference, bool compare, const std::vector<std::string>& args) {
+int cmd_view(const KitPaths& paths, int number, bool reference, bool compare, bool python, const std::vector<std::string>& args) {
     Manifest manifest = load_manifest(paths.manifest());
     const Lab* lab = find_lab(manifest, number);
     if (!lab) {
         fmt::print(stderr, "There is no lab {:02} in this build.\n", number);
+        return 1;
+    }
+    if (python && number != 6) {
+        fmt::print(stderr, "--python adds CPython's run of lab 06's seed scenario: ./looplab view 6 --python\n");
         return 1;
     }
     if (!has_display() && !renders_to_file(args)) {
@@ -209,6 +253,7 @@ int cmd_view(const KitPaths& paths, int number, bool reference, bool compare, co
             titles.push_back(trace_title(variant, file, traces.size() > 1));
         }
     }
+    if (python) add_python_traces(paths, files, titles);
     std::vector<std::string> viewer_args = files;
     viewer_args.push_back("--title");
     viewer_args.insert(viewer_args.end(), titles.begin(), titles.end());
