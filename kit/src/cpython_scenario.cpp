@@ -78,9 +78,12 @@ void test_python_scenario(const KitPaths& paths, const Manifest& manifest, Tally
     auto offloaded = run_python_scenario(paths, false);
     if (!offloaded) return tally.add(false);
     const fs::path blocking = offloaded->parent_path() / "lab06-python-blocking.json";
-    bool ok = fs::exists(blocking);
-    if (!ok) fmt::print("python seed scenario: {} was not written\n", paths.relative(blocking.string()));
-    ok = python_trace_follows_schema(*offloaded) && ok && python_trace_follows_schema(blocking);
+    if (!fs::exists(blocking)) {
+        fmt::print("python seed scenario: {} was not written\n", paths.relative(blocking.string()));
+        return tally.add(false);
+    }
+    const bool offloaded_ok = python_trace_follows_schema(*offloaded);
+    const bool ok = python_trace_follows_schema(blocking) && offloaded_ok;  // both checked, both reported
     tally.add(ok);
     if (!ok) return;
     test_seed_scenario("python", *offloaded, blocking, tally);
