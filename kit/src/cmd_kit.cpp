@@ -120,19 +120,6 @@ void test_lab_tags(const KitPaths& paths, const Lab& lab, const Manifest& manife
 }
 
 
-// A demo that records the seed scenario writes two traces: the blocking call through the
-// executor (the main trace) and on the loop (-blocking). Ticker steps must run during the
-// executor's job in the first, and cannot in the second.
-void test_seed_scenario(const Lab& lab, const fs::path& offloaded, const fs::path& blocking, Tally& tally) {
-    const std::string blocking_text = read_file(blocking);
-    int during_job = steps_inside_executor_spans(read_file(offloaded), "ticker");
-    int during_stall = steps_inside_executor_spans(blocking_text, "ticker");
-    bool ok = check_trace(blocking_text).problems.empty() && during_job >= 5 && during_stall == 0;
-    fmt::print("{} seed scenario: {} ticker steps ran during the executor job, {} in the blocking run{}\n",
-               lab.label(), during_job, during_stall, ok ? "" : " (expected at least 5, and 0)");
-    tally.add(ok);
-}
-
 // Every lab's demo, run on the reference, must write a trace that follows the schema.
 void test_demo_trace(const KitPaths& paths, const Lab& lab, Tally& tally) {
     auto trace = run_demo(paths, lab, "reference", false);
@@ -145,10 +132,23 @@ void test_demo_trace(const KitPaths& paths, const Lab& lab, Tally& tally) {
     if (!report.has_loop_thread) fmt::print("  no thread is named \"loop\"\n");
     tally.add(ok);
     fs::path blocking = trace->parent_path() / (trace->stem().string() + "-blocking.json");
-    if (fs::exists(blocking)) test_seed_scenario(lab, *trace, blocking, tally);
+    if (fs::exists(blocking)) test_seed_scenario(lab.label(), *trace, blocking, tally);
 }
 
 }  // namespace
+
+// A demo that records the seed scenario writes two traces: the blocking call through the
+// executor (the main trace) and on the loop (-blocking). Ticker steps must run during the
+// executor's job in the first, and cannot in the second.
+void test_seed_scenario(const std::string& label, const fs::path& offloaded, const fs::path& blocking, Tally& tally) {
+    const std::string blocking_text = read_file(blocking);
+    int during_job = steps_inside_executor_spans(read_file(offloaded), "ticker");
+    int during_stall = steps_inside_executor_spans(blocking_text, "ticker");
+    bool ok = check_trace(blocking_text).problems.empty() && during_job >= 5 && during_stall == 0;
+    fmt::print("{} seed scenario: {} ticker steps ran during the executor job, {} in the blocking run{}\n",
+               label, during_job, during_stall, ok ? "" : " (expected at least 5, and 0)");
+    tally.add(ok);
+}
 
 int cmd_test(const KitPaths& paths) {
     Manifest manifest = load_manifest(paths.manifest());
@@ -162,6 +162,7 @@ int cmd_test(const KitPaths& paths) {
     for (const Lab& lab : manifest.labs) test_demo_trace(paths, lab, tally);
     test_docs(paths, tally);
     test_viewer(paths, manifest, tally);
+    test_python_scenario(paths, manifest, tally);
     fmt::print("looplab: {} passed, {} failed\n", tally.passed, tally.failed);
     return tally.failed == 0 ? 0 : 1;
 }

@@ -84,6 +84,8 @@ std::vector<fs::path> demo_traces(const fs::path& trace) {
     return {trace};
 }
 
+}  // namespace
+
 // Runs the viewer with its output captured, as the kit check does.
 RunResult run_viewer_captured(const Manifest& manifest, const std::vector<std::string>& args, std::chrono::seconds timeout) {
     std::vector<std::string> argv = viewer_command(manifest, args);
@@ -97,10 +99,13 @@ RunResult run_viewer_captured(const Manifest& manifest, const std::vector<std::s
     return run_process(argv, options);
 }
 
+namespace {
+
 // "your loop, the blocking call on the loop (lab06-yours-blocking.json)" for the seed scenario's
-// pair, "the reference loop: lab01-reference.json" otherwise.
+// pair, "the reference loop: lab01-reference.json" otherwise. The variant "python" is CPython's
+// run of the seed scenario (python/seed_scenario.py).
 std::string trace_title(const std::string& variant, const fs::path& file, bool seed_pair) {
-    const std::string whose = variant == "yours" ? "your loop" : "the reference loop";
+    const std::string whose = variant == "yours" ? "your loop" : variant == "python" ? "CPython asyncio" : "the reference loop";
     const std::string name = file.filename().string();
     if (!seed_pair) return fmt::format("{}: {}", whose, name);
     const bool blocking = file.stem().string().ends_with("-blocking");
@@ -125,6 +130,17 @@ std::vector<std::string> traces_args(const std::vector<std::string>& files, cons
     args.insert(args.end(), titles.begin(), titles.end());
     args.insert(args.end(), rest.begin(), rest.end());
     return args;
+}
+
+// `view 6 --python`: CPython's run of the seed scenario, below the C++ runs. Optional: without
+// python3, or when the script fails, the viewer opens the C++ traces alone.
+void add_python_traces(const KitPaths& paths, std::vector<std::string>& files, std::vector<std::string>& titles) {
+    auto trace = run_python_scenario(paths, true);
+    if (!trace) {
+        fmt::print("The viewer shows the C++ traces alone.\n");
+        return;
+    }
+    add_demo_traces(*trace, "python", files, titles);
 }
 
 // The viewer check: the model's tests, a rendering of the built-in demo without a display, and
@@ -172,6 +188,8 @@ int cmd_run(const KitPaths& paths, const std::vector<std::string>& args) {
     return run_viewer(load_manifest(paths.manifest()), args);
 }
 
+namespace {
+
 // Renders one picture into assets/ with the viewer; false (after saying why) when it failed.
 bool render_asset(const KitPaths& paths, const Manifest& manifest, const std::string& file, std::vector<std::string> args) {
     args.insert(args.begin(), {"--screenshot", (paths.root / "assets" / file).string()});
@@ -179,6 +197,22 @@ bool render_asset(const KitPaths& paths, const Manifest& manifest, const std::st
     fmt::print("assets/{}: {}\n", file, result.exited_cleanly() ? "rendered" : "FAILED: " + describe(result));
     if (!result.exited_cleanly()) fmt::print("{}", result.output);
     return result.exited_cleanly();
+}
+
+// assets/viewer-cpython-beside-cpp.png: the seed scenario's call through run_in_executor on the
+// reference loop (above) and on CPython's asyncio loop (below, python/seed_scenario.py).
+bool render_cpython_beside_cpp(const KitPaths& paths, const Manifest& manifest) {
+    const std::string file = "viewer-cpython-beside-cpp.png";
+    const Lab* lab = find_lab(manifest, 6);
+    auto cpp = lab ? run_demo(paths, *lab, "reference", false) : std::nullopt;
+    auto python = run_python_scenario(paths, false);
+    if (!cpp || !python) {
+        fmt::print("assets/{}: FAILED: it needs lab 06's demo on the reference and python3 (see above)\n", file);
+        return false;
+    }
+    return render_asset(paths, manifest, file,
+                        traces_args({cpp->string(), python->string()},
+                                    {trace_title("reference", *cpp, true), trace_title("python", *python, true)}, {}));
 }
 
 // Sample traces small enough to ship go to assets/traces/, for opening in the viewer or Perfetto
@@ -195,6 +229,8 @@ void keep_sample_trace(const KitPaths& paths, const fs::path& trace) {
     fs::copy_file(trace, sample, fs::copy_options::overwrite_existing);
     fmt::print("assets/traces/{}: copied\n", sample.filename().string());
 }
+
+}  // namespace
 
 // Every picture in assets/ is rendered by the viewer from a command line kept here, so
 // `./looplab assets` can always make them again and none is drawn by hand: the built-in demo's
@@ -231,14 +267,19 @@ int cmd_assets(const KitPaths& paths) {
         failed += !render_asset(paths, manifest, file, traces_args(files, titles, cursor));
         for (const std::string& sample : files) keep_sample_trace(paths, sample);
     }
+    failed += !render_cpython_beside_cpp(paths, manifest);
     return failed == 0 ? 0 : 1;
 }
 
-int cmd_view(const KitPaths& paths, int number, bool reference, bool compare, const std::vector<std::string>& args) {
+int cmd_view(const KitPaths& paths, int number, bool reference, bool compare, bool python, const std::vector<std::string>& args) {
     Manifest manifest = load_manifest(paths.manifest());
     const Lab* lab = find_lab(manifest, number);
     if (!lab) {
         fmt::print(stderr, "There is no lab {:02} in this build.\n", number);
+        return 1;
+    }
+    if (python && number != 6) {
+        fmt::print(stderr, "--python adds CPython's run of lab 06's seed scenario: ./looplab view 6 --python\n");
         return 1;
     }
     if (!has_display() && !renders_to_file(args)) {
@@ -262,6 +303,7 @@ int cmd_view(const KitPaths& paths, int number, bool reference, bool compare, co
         }
         add_demo_traces(*trace, variant, files, titles);
     }
+    if (python) add_python_traces(paths, files, titles);
     return run_viewer(manifest, traces_args(files, titles, args));
 }
 

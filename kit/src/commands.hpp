@@ -21,8 +21,10 @@ int cmd_starter(const std::string& from, const std::string& to, bool check_only,
 // rendered under xvfb-run.
 int cmd_run(const KitPaths& paths, const std::vector<std::string>& args);
 // Runs lab N's demo on the student's loop (or the reference) and opens its traces; `compare`
-// adds the reference's beside them. `args` go to the viewer (e.g. --screenshot F).
-int cmd_view(const KitPaths& paths, int lab, bool reference, bool compare, const std::vector<std::string>& args);
+// adds the reference's beside them, `python` (lab 06 only) CPython's run of the same scenario
+// below (python/seed_scenario.py; left out, with a message, without python3). `args` go to the
+// viewer (e.g. --screenshot F).
+int cmd_view(const KitPaths& paths, int lab, bool reference, bool compare, bool python, const std::vector<std::string>& args);
 // Renders every picture in assets/ again with the viewer.
 int cmd_assets(const KitPaths& paths);
 

@@ -41,6 +41,8 @@ int main(int argc, char** argv) {
     add_lab(view, lab);
     view->add_flag("--reference", reference, "the reference loop's trace instead of yours");
     view->add_flag("--compare", compare, "yours above, the reference's below");
+    bool python = false;
+    view->add_flag("--python", python, "lab 6 only: also CPython's asyncio running the same scenario, below (needs python3)");
     view->add_option("--screenshot", trace_file, "save a picture of the timeline instead of opening a window");
     auto* assets = app.add_subcommand("assets", "render every picture in assets/ again with the viewer");
     auto* status = app.add_subcommand("status", "your progress per lab");
@@ -84,7 +86,7 @@ int main(int argc, char** argv) {
         if (*view) {
             std::vector<std::string> args;
             if (!trace_file.empty()) args = {"--screenshot", trace_file};
-            return cmd_view(paths, lab, reference, compare, args);
+            return cmd_view(paths, lab, reference, compare, python, args);
         }
         if (*assets) return cmd_assets(paths);
         if (*status) return cmd_status(paths);
