@@ -2,6 +2,7 @@
 // 0 when all is well, 1 when something the user should look at failed.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,9 @@ namespace looplab::kit {
 
 // --- the kit itself (cmd_kit.cpp) ---------------------------------------------------------
 int cmd_test(const KitPaths& paths);
+// `test --sanitize` (cmd_sanitize.cpp): the reference tests of the sanitizer builds the script
+// made, ASan+UBSan for every lab and TSan for the labs with threads.
+int cmd_test_sanitize(const KitPaths& paths, const std::filesystem::path& asan_build, const std::filesystem::path& tsan_build);
 int cmd_demo(const KitPaths& paths, int lab, bool reference);
 int cmd_validate_trace(const std::string& file);
 int cmd_starter(const std::string& from, const std::string& to, bool check_only, bool quiet);

@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
     std::string from, to, trace_file;
 
     auto* test = app.add_subcommand("test", "check the kit: kit tests, every lab on the solution and on a fresh starter");
+    bool sanitize = false;
+    test->add_flag("--sanitize", sanitize, "instead: the solution's tests under ASan+UBSan, and the thread labs under TSan");
     auto* run = app.add_subcommand("run", "open the viewer on the built-in demo (the seed scenario, live)");
     run->prefix_command();  // everything after `run` goes to looplab-viewer as it is, in order,
     run->set_help_flag();   // --help included: the viewer's own help lists its options
@@ -44,6 +46,8 @@ int main(int argc, char** argv) {
     bool python = false;
     view->add_flag("--python", python, "lab 6 only: also CPython's asyncio running the same scenario, below (needs python3)");
     view->add_option("--screenshot", trace_file, "save a picture of the timeline instead of opening a window");
+    std::string font_scale;  // handed to looplab-viewer as it is; the viewer checks the range
+    view->add_option("--font-scale", font_scale, "text size for a projector (1 = normal, up to 4)");
     auto* assets = app.add_subcommand("assets", "render every picture in assets/ again with the viewer");
     auto* status = app.add_subcommand("status", "your progress per lab");
     auto* check = app.add_subcommand("check", "run lab N's tests and every earlier lab's on your loop");
@@ -79,13 +83,17 @@ int main(int argc, char** argv) {
 
     using namespace looplab::kit;
     try {
-        if (*test) return cmd_test(paths);
+        if (*test) {
+            if (sanitize) return cmd_test_sanitize(paths, paths.root / "build" / "asan", paths.root / "build" / "tsan");
+            return cmd_test(paths);
+        }
         if (*run) {
             return cmd_run(paths, run->remaining());
         }
         if (*view) {
             std::vector<std::string> args;
             if (!trace_file.empty()) args = {"--screenshot", trace_file};
+            if (!font_scale.empty()) args.insert(args.end(), {"--font-scale", font_scale});
             return cmd_view(paths, lab, reference, compare, python, args);
         }
         if (*assets) return cmd_assets(paths);
