@@ -30,16 +30,6 @@ void set_sanitizer_options() {
     ::setenv("TSAN_OPTIONS", "halt_on_error=1:second_deadlock_stack=1:exitcode=26", 1);
 }
 
-// "exited with code 23" says little: name the sanitizer that stopped the case.
-std::string sanitizer_verdict(const CaseResult& result) {
-    for (const char* report : {"AddressSanitizer", "LeakSanitizer", "ThreadSanitizer", "runtime error:"}) {
-        if (result.details.find(report) != std::string::npos) {
-            return std::string(report) == "runtime error:" ? "UndefinedBehaviorSanitizer report" : std::string(report) + " report";
-        }
-    }
-    return result.describe_failure;
-}
-
 void run_sanitized(const KitPaths& paths, const std::string& sanitizer, const std::string& label, const fs::path& binary,
                    const Manifest& manifest, Tally& tally) {
     SuiteResult suite = run_suite(binary, runner_options(manifest.test_timeout));
@@ -47,7 +37,7 @@ void run_sanitized(const KitPaths& paths, const std::string& sanitizer, const st
                suite.error.empty() ? "" : " (" + suite.error + ")");
     for (const CaseResult& c : suite.cases) {
         if (c.passed()) continue;
-        fmt::print("  FAILED {}: {} ({})\n", label, c.name, sanitizer_verdict(c));
+        fmt::print("  FAILED {}: {} ({})\n", label, c.name, c.describe_failure);
         fmt::print("{}\n", paths.relative(c.details));
     }
     const bool ran = suite.error.empty() && suite.total() > 0;

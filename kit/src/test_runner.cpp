@@ -75,10 +75,12 @@ bool catch_reports_one_pass(std::string_view output) {
   return std::regex_search(summary.begin(), summary.end(), pass);
 }
 
-// Sanitizer builds end a crash with exit code 1 and a report instead of a signal.
+// Sanitizer builds end a crash with a non-zero exit and a report instead of a signal. ASan, LSan
+// and TSan head their report "ERROR:" or "WARNING:"; UBSan only ends its own with "SUMMARY:".
 std::optional<std::string> sanitizer_crash(std::string_view output) {
   for (std::string_view tool : {"AddressSanitizer", "LeakSanitizer", "ThreadSanitizer", "UndefinedBehaviorSanitizer"})
-    if (contains(output, fmt::format("ERROR: {}", tool)) || contains(output, fmt::format("WARNING: {}", tool)))
+    if (contains(output, fmt::format("ERROR: {}", tool)) || contains(output, fmt::format("WARNING: {}", tool)) ||
+        contains(output, fmt::format("SUMMARY: {}", tool)))
       return fmt::format("crashed: {} found a problem (its report is below)", tool);
   return std::nullopt;
 }

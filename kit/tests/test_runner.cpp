@@ -117,6 +117,19 @@ TEST_CASE("run_case classifies each way a test case can end", "[kit][runner]") {
   SECTION("a hung case is stopped by the timeout") {
     CHECK(run("a test that hangs", 300ms).outcome == Outcome::timed_out);
   }
+  SECTION("a deadlocked case is stopped by the timeout") {
+    CHECK(run("a test that deadlocks", 300ms).outcome == Outcome::timed_out);
+  }
+  SECTION("an undefined-behaviour report is a crash, named after the sanitizer") {
+    CHECK(run("a test that reports undefined behaviour").describe_failure ==
+          "crashed: UndefinedBehaviorSanitizer found a problem (its report is below)");
+  }
+  SECTION("an exception nobody caught is named") {
+    CHECK(run("a test that throws").describe_failure == "failed: an unexpected exception was thrown");
+  }
+  SECTION("a case that prints megabytes still fails by its check") {
+    CHECK(run("a test that prints megabytes").describe_failure == "failed: 1 of 1 checks did not hold");
+  }
   SECTION("a name the program does not have fails") {
     CHECK(run("no such test").describe_failure == "the test program has no test case with this name");
   }
@@ -151,6 +164,19 @@ TEST_CASE("run_case keeps the substance of a failure report", "[kit][runner]") {
   }
 }
 
+TEST_CASE("run_case keeps a flood of output small and its verdict whole", "[kit][runner]") {
+  auto details = run("a test that prints megabytes").details;
+  SECTION("at most about the output limit is kept") {
+    CHECK(details.size() < RunOptions{}.output_limit + 4096);
+  }
+  SECTION("the report says how much was dropped") {
+    CHECK_THAT(details, Contains("looplab-kit dropped"));
+  }
+  SECTION("the failed check at the end survives") {
+    CHECK_THAT(details, Contains("CHECK( 1 + 1 == 3 )"));
+  }
+}
+
 TEST_CASE("run_suite runs every case in a process of its own", "[kit][runner]") {
   std::vector<std::string> reported;
   std::vector<std::thread::id> callers;
@@ -161,7 +187,7 @@ TEST_CASE("run_suite runs every case in a process of its own", "[kit][runner]") 
   };
   auto suite = run_suite(fixture, options);
   SECTION("crashing cases do not stop the others") {
-    CHECK(suite.total() == 17);
+    CHECK(suite.total() == 20);
   }
   SECTION("the passing cases are counted") {
     CHECK(suite.passed() == 13);
@@ -174,7 +200,7 @@ TEST_CASE("run_suite runs every case in a process of its own", "[kit][runner]") 
     CHECK(suite.cases.front().name == "a passing test");
   }
   SECTION("the callback hears about every case once") {
-    CHECK(reported.size() == 17);
+    CHECK(reported.size() == 20);
   }
   SECTION("the callback runs on the calling thread") {
     CHECK(std::all_of(callers.begin(), callers.end(), [](auto id) { return id == std::this_thread::get_id(); }));
