@@ -5,6 +5,7 @@
 #include <fstream>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -164,6 +165,35 @@ int check_lab(const Lab& lab, const Manifest& manifest, const std::vector<Source
     return 1;
 }
 
+// The compiler's first errors when the student's loop did not build; nothing when it did.
+std::optional<std::string> compile_errors(const KitPaths& paths) {
+    std::ifstream in(paths.yours_did_not_compile());
+    if (!in) return std::nullopt;
+    std::stringstream text;
+    text << in.rdbuf();
+    return paths.relative(text.str());
+}
+
+// A lab's result when the student's loop does not compile: every test the lab has (named by
+// the reference build's test program) fails with the compiler's errors as its output.
+SuiteResult not_compiled(const Lab& lab, const Manifest& manifest, const std::string& errors) {
+    SuiteResult suite;
+    auto reference = lab.tests.find("reference");
+    if (reference == lab.tests.end() || !fs::exists(reference->second)) {
+        suite.error = "your loop did not compile, so these tests could not run";
+        return suite;
+    }
+    CaseList list = list_cases(reference->second, runner_options(manifest.test_timeout));
+    suite.error = list.error;
+    for (auto& name : list.names) {
+        suite.cases.push_back({.name = std::move(name),
+                               .outcome = Outcome::failed,
+                               .details = "The compiler's first errors:\n" + errors,
+                               .describe_failure = "not run: your loop does not compile"});
+    }
+    return suite;
+}
+
 // The first lab that still has an unsolved region: where a student is probably working.
 int current_lab(const KitPaths& paths) {
     int last = 1;
@@ -181,6 +211,7 @@ int current_lab(const KitPaths& paths) {
 int cmd_status(const KitPaths& paths) {
     Manifest manifest = load_manifest(paths.manifest());
     auto files = student_regions(paths);
+    const bool stale = compile_errors(paths).has_value();
     fmt::print("{:<28} {:>14} {:>16}\n", "lab", "tests passing", "regions edited");
     std::optional<int> next;  // the first lab whose tests do not all pass yet
     for (const Lab& lab : manifest.labs) {
@@ -194,7 +225,9 @@ int cmd_status(const KitPaths& paths) {
         }
         std::string passing = "not built";
         auto binary = lab.tests.find("yours");
-        if (binary != lab.tests.end() && fs::exists(binary->second)) {
+        if (stale) {
+            passing = "no build";  // the test programs there are from an older build
+        } else if (binary != lab.tests.end() && fs::exists(binary->second)) {
             SuiteResult suite = run_suite(binary->second, runner_options(manifest.test_timeout));
             passing = suite.error.empty() ? fmt::format("{}/{}", suite.passed(), suite.total()) : "did not run";
             if (suite.error.empty() && suite.total() > 0 && suite.passed() == suite.total()) passing += " done";
@@ -202,7 +235,9 @@ int cmd_status(const KitPaths& paths) {
         if (!next && passing.find("done") == std::string::npos) next = lab.number;
         fmt::print("{:<28} {:>14} {:>16}\n", lab.label(), passing, fmt::format("{}/{}", started, regions));
     }
-    if (next) {
+    if (stale) {
+        fmt::print("\nYour loop does not compile (the errors are above): fix them, then run ./looplab status again.\n");
+    } else if (next) {
         fmt::print("\nNext: ./looplab check {}\n", *next);
     } else {
         fmt::print("\nEvery lab's tests pass on your loop.\n");
@@ -248,18 +283,22 @@ int cmd_check(const KitPaths& paths, int number) {
 
 int cmd_grade(const KitPaths& paths, const std::string& json_path) {
     Manifest manifest = load_manifest(paths.manifest());
+    const std::optional<std::string> errors = compile_errors(paths);
     std::vector<std::pair<const Lab*, SuiteResult>> results;
     int passed = 0, total = 0;
     for (const Lab& lab : manifest.labs) {
         auto binary = lab.tests.find("yours");
         SuiteResult suite;
-        if (binary == lab.tests.end() || !fs::exists(binary->second)) {
+        if (errors) {
+            suite = not_compiled(lab, manifest, *errors);  // never the older build's programs
+        } else if (binary == lab.tests.end() || !fs::exists(binary->second)) {
             suite.error = "your loop did not compile, so these tests could not run";
         } else {
             suite = run_suite(binary->second, runner_options(manifest.test_timeout));
         }
-        fmt::print("{}: {}/{} passed{}\n", lab.label(), suite.passed(), suite.total(),
-                   suite.error.empty() ? "" : " (" + suite.error + ")");
+        std::string why = suite.error.empty() ? "" : " (" + suite.error + ")";
+        if (errors && suite.error.empty()) why = " (not run: your loop does not compile)";
+        fmt::print("{}: {}/{} passed{}\n", lab.label(), suite.passed(), suite.total(), why);
         passed += suite.passed();
         total += suite.total();
         results.emplace_back(&lab, std::move(suite));
@@ -268,7 +307,9 @@ int cmd_grade(const KitPaths& paths, const std::string& json_path) {
     if (!json_path.empty()) {
         fs::path out(json_path);
         if (out.has_parent_path()) fs::create_directories(out.parent_path());
-        std::ofstream(out) << gradescope_results(results).dump(2) << "\n";
+        std::string preface;
+        if (errors) preface = "Your loop does not compile, so no test could run. The compiler's first errors:\n" + *errors;
+        std::ofstream(out) << gradescope_results(results, preface).dump(2) << "\n";
         fmt::print("Gradescope results written to {}\n", json_path);
     }
     return 0;

@@ -42,9 +42,9 @@ std::string lab_summary(const Lab& lab, const SuiteResult& suite) {
 
 }  // namespace
 
-json gradescope_results(const std::vector<std::pair<const Lab*, SuiteResult>>& results) {
+json gradescope_results(const std::vector<std::pair<const Lab*, SuiteResult>>& results, const std::string& preface) {
   json tests = json::array();
-  std::string output;
+  std::string output = preface.empty() ? "" : capped(preface) + "\n";
   int score = 0;
   std::chrono::milliseconds time{0};
   for (const auto& [lab, suite] : results) {
@@ -58,7 +58,7 @@ json gradescope_results(const std::vector<std::pair<const Lab*, SuiteResult>>& r
   // execution_time adds up the cases' run times (they may have overlapped): seconds of testing.
   return {{"score", score},
           {"execution_time", std::chrono::duration_cast<std::chrono::seconds>(time).count()},
-          {"output", output},
+          {"output", valid_utf8(output)},
           {"tests", tests}};
 }
 

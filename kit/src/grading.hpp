@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -18,6 +19,8 @@ constexpr std::size_t kGradescopeOutputLimit = 8 * 1024;  // bytes of output per
 // passed; failures carry their description and trimmed report. The top-level "output" says how
 // each lab went (or why its tests could not run). Every string is valid UTF-8, so dump() is safe.
 // Lab pointers must not be null.
-nlohmann::json gradescope_results(const std::vector<std::pair<const Lab*, SuiteResult>>& results);
+// `preface` (for example the compiler's errors) opens the top-level output students see first.
+nlohmann::json gradescope_results(const std::vector<std::pair<const Lab*, SuiteResult>>& results,
+                                  const std::string& preface = "");
 
 }  // namespace looplab::kit

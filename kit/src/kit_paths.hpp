@@ -16,6 +16,9 @@ struct KitPaths {
     std::filesystem::path manifest() const { return build / "looplab-manifest.json"; }
     std::filesystem::path traces() const { return build / "traces"; }
     std::filesystem::path backups() const { return root / ".looplab" / "backups"; }
+    // Written by ./looplab when the student's loop failed to build (its first errors), removed
+    // when it builds: while it exists, the "yours" test programs are from an older build.
+    std::filesystem::path yours_did_not_compile() const { return build / "yours-did-not-compile.txt"; }
 
     // `text` with every absolute path inside the repository made relative to it, so messages
     // name "labs/loop/event_loop.cpp:42" as a student sees it.

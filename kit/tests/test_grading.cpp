@@ -144,4 +144,10 @@ TEST_CASE("gradescope_results keeps the file small and valid", "[kit][grading]")
     suite.error = "not built: /b/lab01_tests_yours does not exist";
     CHECK_THAT(gradescope_results({{&lab, suite}})["output"].get<std::string>(), Contains("not built"));
   }
+  SECTION("a preface such as the compiler's errors comes first in the overall output") {
+    suite.cases = {case_result("needs the loop", Outcome::failed, "not run")};
+    auto output = gradescope_results({{&lab, suite}}, "event_loop.cpp:3: error: expected ';'")["output"].get<std::string>();
+    CHECK(output.starts_with("event_loop.cpp:3: error: expected ';'\n"));
+    CHECK_THAT(output, Contains("lab 01 callbacks: 0 of 1 tests passed"));
+  }
 }
