@@ -11,6 +11,7 @@ endif()
 
 option(LOOPLAB_WERROR "Treat warnings in kit and reference code as errors (CI turns this on)" OFF)
 option(LOOPLAB_TRACE "Compile the trace recorder in (OFF compiles every trace call out)" ON)
+option(LOOPLAB_BENCH "Build looplab-bench, the benchmarks (the bench presets turn it on)" OFF)
 set(LOOPLAB_SANITIZE "" CACHE STRING "Sanitizers to build with: '', 'address,undefined' or 'thread'")
 
 if(LOOPLAB_SANITIZE)

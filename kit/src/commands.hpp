@@ -20,6 +20,13 @@ int cmd_demo(const KitPaths& paths, int lab, bool reference);
 int cmd_validate_trace(const std::string& file);
 int cmd_starter(const std::string& from, const std::string& to, bool check_only, bool quiet);
 
+// --- the benchmarks (cmd_bench.cpp) ---------------------------------------------------------
+// Runs looplab-bench from the two bench builds the script made (build/bench, and build/bench-notrace
+// with the trace recorder compiled out) and bench/bench_asyncio.py when python3 is there; prints
+// the table, the trace recorder's cost and one ratio line per workload. `quick`: tiny sizes, once.
+// `repeat` > 0 overrides the number of runs per workload.
+int cmd_bench(const KitPaths& paths, bool quick, int repeat);
+
 // --- the viewer (cmd_viewer.cpp) -----------------------------------------------------------
 // Runs looplab-viewer with `args` (none: the built-in demo); without a display, a screenshot is
 // rendered under xvfb-run.

@@ -36,6 +36,10 @@ void test_seed_scenario(const std::string& label, const std::filesystem::path& o
 // and a headless screenshot of the built-in demo.
 void test_viewer(const KitPaths& paths, const Manifest& manifest, Tally& tally);
 
+// `./looplab bench --quick` as part of `./looplab test` (cmd_bench.cpp): every benchmark program
+// runs and every workload gets its figures and its ratio line.
+void test_bench_quick(const KitPaths& paths, Tally& tally);
+
 // The course text's part of `./looplab test` (cmd_docs.cpp): links, pictures and code blocks in
 // every Markdown file, and each program in snippets/ beside its asyncio twin.
 void test_docs(const KitPaths& paths, Tally& tally);

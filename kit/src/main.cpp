@@ -71,6 +71,12 @@ int main(int argc, char** argv) {
     std::string grade_json;
     auto* grade = app.add_subcommand("grade", "run every lab's tests on the student's loop, for a grade");
     grade->add_option("--json", grade_json, "also write Gradescope's results.json here");
+    bool quick_bench = false;
+    int bench_repeat = 0;
+    auto* bench = app.add_subcommand("bench", "the reference loop against Asio, CPython asyncio and uvloop (release build)");
+    bench->add_flag("--quick", quick_bench, "tiny sizes, run once: a smoke test");
+    bench->add_option("--repeat", bench_repeat, "runs of each workload; the median is reported (default 5)")
+        ->check(CLI::Range(1, 100));
     auto* validate = app.add_subcommand("validate-trace", "check a trace file against the schema");
     validate->add_option("FILE", trace_file, "the trace")->required();
     auto* starter = app.add_subcommand("starter", "derive the starter loop from the solution");
@@ -106,6 +112,7 @@ int main(int argc, char** argv) {
         if (*watch) return cmd_watch(paths, watch_lab);
         if (*demo) return cmd_demo(paths, lab, reference);
         if (*grade) return cmd_grade(paths, grade_json);
+        if (*bench) return cmd_bench(paths, quick_bench, bench_repeat);
         if (*validate) return cmd_validate_trace(trace_file);
         if (*starter) return cmd_starter(from, to, check_only, quiet);
     } catch (const std::exception& error) {

@@ -1,6 +1,9 @@
 // os_posix.cpp: os.hpp for POSIX systems (Linux, macOS, the BSDs).
 #include "os.hpp"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <netdb.h>
 #include <sys/socket.h>
 
@@ -26,6 +29,15 @@ std::vector<std::string> resolve_host(const std::string& host) {
         }
     }
     return addresses;
+}
+
+std::optional<std::size_t> heap_bytes_in_use() {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+    const struct mallinfo2 info = mallinfo2();
+    return info.uordblks + info.hblkhd;  // small chunks handed out, plus the big ones malloc mmaps
+#else
+    return std::nullopt;
+#endif
 }
 
 }  // namespace looplab::os

@@ -174,6 +174,14 @@ void stop() {
     registry().recording.store(false, std::memory_order_relaxed);
 }
 
+std::size_t event_count() {
+    Registry& reg = registry();
+    std::lock_guard lock(reg.mutex);
+    std::size_t count = 0;
+    for (const auto& buffer : reg.buffers) count += buffer->events.size();
+    return count;
+}
+
 void set_thread_name(std::string_view name) {
     ThreadBuffer& buffer = this_thread_buffer();
     std::lock_guard lock(registry().mutex);  // the writer reads names of every thread

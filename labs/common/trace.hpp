@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -53,6 +54,9 @@ void stop();
 // Throws std::runtime_error when the file cannot be written.
 void write_json(const std::filesystem::path& path);
 std::string to_json();
+// How many events the session recorded, on every thread (the benchmarks' cost per event).
+// Same threading rule as start().
+std::size_t event_count();
 
 // Names the calling thread in the trace ("loop", "executor-0", ...). Works before start() too.
 void set_thread_name(std::string_view name);
