@@ -31,8 +31,6 @@ using namespace std::chrono_literals;
 
 constexpr const char* peer = "asio";
 
-double rate(std::size_t count, double seconds) { return static_cast<double>(count) / seconds; }
-
 // 1. Every handler is posted before the io_context runs: the cost of its ready queue itself.
 // Timed from the first post to run() returning, as the reference loop is timed from its first
 // call_soon to the end of run_forever.
@@ -129,14 +127,7 @@ std::vector<double> round_trips_once(std::size_t count) {
 }
 
 void executor_round_trip(const Sizes& sizes) {
-    std::vector<double> p50s, p99s;
-    for (int i = 0; i < sizes.repeat; ++i) {
-        const std::vector<double> micros = round_trips_once(sizes.round_trips);
-        p50s.push_back(percentile(micros, 0.50));
-        p99s.push_back(percentile(micros, 0.99));
-    }
-    report("executor_round_trip", peer, "p50", median(p50s), "us");
-    report("executor_round_trip", peer, "p99", median(p99s), "us");
+    report_round_trips(peer, sizes.repeat, [&] { return round_trips_once(sizes.round_trips); });
 }
 
 // 5. steady_timers at random deadlines within 10 ms, half of them cancelled at once: what the
@@ -193,8 +184,7 @@ void sleeping_tasks(const Sizes& sizes) {
         millis.push_back(seconds_since(start) * 1e3);
         bytes.push_back(bytes_per_task);
     }
-    if (median(bytes) >= 0) report("sleeping_tasks", peer, "memory", median(bytes), "bytes/task");
-    report("sleeping_tasks", peer, "total", median(millis), "ms");
+    report_sleeping_tasks(peer, bytes, millis);
 }
 
 }  // namespace

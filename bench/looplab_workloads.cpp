@@ -22,8 +22,6 @@ using namespace std::chrono_literals;
 
 constexpr const char* peer = "looplab";
 
-double rate(std::size_t count, double seconds) { return static_cast<double>(count) / seconds; }
-
 // 1. Every callback is queued before the loop runs: the cost of the ready queue itself.
 double callbacks_queued_once(std::size_t count) {
     EventLoop loop;
@@ -90,17 +88,13 @@ Task<std::vector<double>> round_trips(std::size_t count) {
 }
 
 void executor_round_trip(const Sizes& sizes) {
-    std::vector<double> p50s, p99s;
-    for (int i = 0; i < sizes.repeat; ++i) {
+    report_round_trips(peer, sizes.repeat, [&] {
         EventLoop loop;
         std::vector<double> micros = run_until_complete(loop, round_trips(sizes.round_trips));
         loop.shutdown_default_executor();
         loop.close();
-        p50s.push_back(percentile(micros, 0.50));
-        p99s.push_back(percentile(micros, 0.99));
-    }
-    report("executor_round_trip", peer, "p50", median(p50s), "us");
-    report("executor_round_trip", peer, "p99", median(p99s), "us");
+        return micros;
+    });
 }
 
 // 5. Timers at random deadlines within 10 ms, half of them cancelled at once: what the loop
@@ -154,8 +148,7 @@ void sleeping_tasks(const Sizes& sizes) {
         millis.push_back(seconds_since(start) * 1e3);
         loop.close();
     }
-    if (median(bytes) >= 0) report("sleeping_tasks", peer, "memory", median(bytes), "bytes/task");
-    report("sleeping_tasks", peer, "total", median(millis), "ms");
+    report_sleeping_tasks(peer, bytes, millis);
 }
 
 // 7. What the trace recorder costs: the chained-callback workload with a session recording

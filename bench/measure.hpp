@@ -36,6 +36,9 @@ inline double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// Events per second: `count` of them in `seconds`.
+inline double rate(std::size_t count, double seconds) { return static_cast<double>(count) / seconds; }
+
 // The middle value (the mean of the two middle ones for an even count). `values` is not empty.
 inline double median(std::vector<double> values) {
     std::sort(values.begin(), values.end());
@@ -63,6 +66,27 @@ inline void report(std::string_view workload, std::string_view peer, std::string
     fmt::print("{{\"workload\": \"{}\", \"peer\": \"{}\", \"metric\": \"{}\", \"value\": {:.6g}, \"unit\": \"{}\"}}\n",
                workload, peer, metric, value, unit);
     std::fflush(stdout);
+}
+
+// Workload 4's two lines: `once` returns one run's round trips in µs; each run gives a p50 and
+// a p99, and the medians of those over `repeat` runs are reported.
+inline void report_round_trips(std::string_view peer, int repeat, const std::function<std::vector<double>()>& once) {
+    std::vector<double> p50s, p99s;
+    for (int i = 0; i < repeat; ++i) {
+        const std::vector<double> micros = once();
+        p50s.push_back(percentile(micros, 0.50));
+        p99s.push_back(percentile(micros, 0.99));
+    }
+    report("executor_round_trip", peer, "p50", median(p50s), "us");
+    report("executor_round_trip", peer, "p99", median(p99s), "us");
+}
+
+// Workload 6's lines, from each run's bytes per task (negative when the heap cannot be
+// measured: the memory line is left out) and total milliseconds.
+inline void report_sleeping_tasks(std::string_view peer, const std::vector<double>& bytes,
+                                  const std::vector<double>& millis) {
+    if (median(bytes) >= 0) report("sleeping_tasks", peer, "memory", median(bytes), "bytes/task");
+    report("sleeping_tasks", peer, "total", median(millis), "ms");
 }
 
 }  // namespace looplab::bench
