@@ -160,6 +160,7 @@ int cmd_test(const KitPaths& paths) {
         test_lab_tags(paths, lab, manifest, tally);
     }
     for (const Lab& lab : manifest.labs) test_demo_trace(paths, lab, tally);
+    test_plants(paths, manifest, tally);
     test_docs(paths, tally);
     test_viewer(paths, manifest, tally);
     test_python_scenario(paths, manifest, tally);

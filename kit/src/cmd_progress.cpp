@@ -71,27 +71,23 @@ std::string what_happened(const CaseResult& c) {
                "noexcept function, or another thread); the line 'terminate called after throwing' below names it";
     }
     switch (c.outcome) {
-        case Outcome::crashed: return c.describe_failure + ": often a dangling reference, or a Handle used after it was moved from";
+        case Outcome::crashed:
+            if (c.describe_failure.find("SIGABRT") != std::string::npos) {
+                return c.describe_failure + ": something called std::abort(), usually a failed assert(); its "
+                       "message is in the output below";
+            }
+            return c.describe_failure + ": often a dangling reference, or a Handle used after it was moved from";
         case Outcome::timed_out: return c.describe_failure;
         case Outcome::not_started: return "the test program did not start: " + c.describe_failure;
         default: return "a check failed: the test's explanation and the values it saw are below";
     }
 }
 
-// Prints a test's output indented; a long one (a test that printed megabytes) keeps its
-// first lines and its last ones, where Catch2 reports the failure.
+// Prints a test's output indented, a long one (a test that printed megabytes) shortened to
+// a screenful that still holds every failure report.
 void print_details(const std::string& details) {
-    constexpr std::size_t head = 8, tail = 60;
-    std::vector<std::string> lines;
-    std::istringstream in(details);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        if (lines.size() > head + tail && i == head) {
-            fmt::print("    [... {} lines cut ...]\n", lines.size() - head - tail);
-            i = lines.size() - tail;
-        }
-        fmt::print("    {}\n", lines[i]);
-    }
+    std::istringstream in(shorten_details(details, 8, 60));
+    for (std::string line; std::getline(in, line);) fmt::print("    {}\n", line);
 }
 
 void explain(const CaseResult& c, int lab, const std::vector<std::string>& tags, const std::vector<SourceFile>& files,
@@ -131,8 +127,9 @@ void summarize_unsolved(int lab, const std::vector<const CaseResult*>& failures,
     }
 }
 
-int check_lab(const Lab& lab, const Manifest& manifest, const std::vector<SourceFile>& files, const KitPaths& paths) {
-    auto binary = lab.tests.find("yours");
+int check_lab(const Lab& lab, const Manifest& manifest, const std::vector<SourceFile>& files, const KitPaths& paths,
+              const std::string& variant) {
+    auto binary = lab.tests.find(variant);
     if (binary == lab.tests.end()) {
         fmt::print("{}: not built for your loop\n", lab.label());
         return 1;
@@ -245,18 +242,19 @@ int cmd_status(const KitPaths& paths) {
     return 0;
 }
 
-int cmd_check(const KitPaths& paths, int number) {
+int cmd_check(const KitPaths& paths, int number, const std::string& variant) {
     Manifest manifest = load_manifest(paths.manifest());
     if (!find_lab(manifest, number)) {
         fmt::print(stderr, "There is no lab {:02} in this build.\n", number);
         return 1;
     }
-    auto files = student_regions(paths);
+    // labs/loop's regions say where to look only when it is labs/loop that was built.
+    const auto files = variant == "yours" ? student_regions(paths) : std::vector<SourceFile>{};
     int failed_labs = 0;
     std::vector<std::string> unfinished_earlier;  // "01", "04": labs this one builds on
     for (const Lab& lab : manifest.labs) {
         if (lab.number > number) continue;
-        const int failed = check_lab(lab, manifest, files, paths);
+        const int failed = check_lab(lab, manifest, files, paths, variant);
         failed_labs += failed;
         if (failed != 0 && lab.number < number) unfinished_earlier.push_back(fmt::format("{:02}", lab.number));
     }
@@ -281,13 +279,15 @@ int cmd_check(const KitPaths& paths, int number) {
     return 1;
 }
 
-int cmd_grade(const KitPaths& paths, const std::string& json_path) {
+int cmd_grade(const KitPaths& paths, const std::string& json_path, int through, const std::string& variant) {
     Manifest manifest = load_manifest(paths.manifest());
-    const std::optional<std::string> errors = compile_errors(paths);
+    // The marker is about the student's loop; the kit's other variants built, or ./looplab stopped.
+    const std::optional<std::string> errors = variant == "yours" ? compile_errors(paths) : std::nullopt;
     std::vector<std::pair<const Lab*, SuiteResult>> results;
     int passed = 0, total = 0;
     for (const Lab& lab : manifest.labs) {
-        auto binary = lab.tests.find("yours");
+        if (through > 0 && lab.number > through) continue;  // not assigned yet
+        auto binary = lab.tests.find(variant);
         SuiteResult suite;
         if (errors) {
             suite = not_compiled(lab, manifest, *errors);  // never the older build's programs

@@ -19,6 +19,8 @@ int cmd_test_sanitize(const KitPaths& paths, const std::filesystem::path& asan_b
 int cmd_demo(const KitPaths& paths, int lab, bool reference);
 int cmd_validate_trace(const std::string& file);
 int cmd_starter(const std::string& from, const std::string& to, bool check_only, bool quiet);
+// Writes the planted copies of the loop the build compiles lab 01's tests on (plants.hpp).
+int cmd_plants(const std::string& from, const std::string& to, const std::vector<std::string>& names);
 
 // --- the benchmarks (cmd_bench.cpp) ---------------------------------------------------------
 // Runs looplab-bench from the two bench builds the script made (build/bench, and build/bench-notrace
@@ -41,10 +43,13 @@ int cmd_assets(const KitPaths& paths);
 
 // --- the student's progress (cmd_progress.cpp) ------------------------------------------
 int cmd_status(const KitPaths& paths);
-int cmd_check(const KitPaths& paths, int lab);
+// `variant` is the build of the loop to run: "yours", or another the build made (the kit's own
+// check runs them on its planted faults, "plant_segfault" and the like).
+int cmd_check(const KitPaths& paths, int lab, const std::string& variant = "yours");
 int cmd_watch(const KitPaths& paths, std::optional<int> lab);
-// Runs every lab on the student's loop; with a path, also writes Gradescope's results.json.
-int cmd_grade(const KitPaths& paths, const std::string& json_path);
+// Runs labs 1..`through` (every lab when 0) on the student's loop (or `variant`, as for check);
+// with a path, also writes Gradescope's results.json.
+int cmd_grade(const KitPaths& paths, const std::string& json_path, int through = 0, const std::string& variant = "yours");
 
 // --- the student's regions (cmd_regions.cpp) ----------------------------------------------
 int cmd_hint(const KitPaths& paths, int lab);

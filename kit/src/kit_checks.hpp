@@ -40,6 +40,10 @@ void test_viewer(const KitPaths& paths, const Manifest& manifest, Tally& tally);
 // runs and every workload gets its figures and its ratio line.
 void test_bench_quick(const KitPaths& paths, Tally& tally);
 
+// The grader's part of `./looplab test` (cmd_plants.cpp): check and grade, run on lab 01's
+// planted faults (plants.hpp), finish in bounded time and report each fault and every other test.
+void test_plants(const KitPaths& paths, const Manifest& manifest, Tally& tally);
+
 // The course text's part of `./looplab test` (cmd_docs.cpp): links, pictures and code blocks in
 // every Markdown file, and each program in snippets/ beside its asyncio twin.
 void test_docs(const KitPaths& paths, Tally& tally);

@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
     auto* status = app.add_subcommand("status", "your progress per lab");
     auto* check = app.add_subcommand("check", "run lab N's tests and every earlier lab's on your loop");
     add_lab(check, lab);
+    std::string variant = "yours";  // the kit's own check runs check and grade on its planted faults
+    check->add_option("--variant", variant, "the build of the loop to test")->group("");
     auto* hint = app.add_subcommand("hint", "lab N's hints and TODO regions");
     add_lab(hint, lab);
     auto* diff = app.add_subcommand("diff", "your regions of lab N beside the reference");
@@ -71,6 +73,9 @@ int main(int argc, char** argv) {
     std::string grade_json;
     auto* grade = app.add_subcommand("grade", "run every lab's tests on the student's loop, for a grade");
     grade->add_option("--json", grade_json, "also write Gradescope's results.json here");
+    int through = 0;
+    grade->add_option("--through", through, "only labs 01..N (the labs assigned so far)")->check(CLI::Range(1, 99));
+    grade->add_option("--variant", variant, "the build of the loop to test")->group("");
     bool quick_bench = false;
     int bench_repeat = 0;
     auto* bench = app.add_subcommand("bench", "the reference loop against Asio, CPython asyncio and uvloop (release build)");
@@ -84,6 +89,11 @@ int main(int argc, char** argv) {
     starter->add_option("--to", to, "where the starter goes")->required();
     starter->add_flag("--check", check_only, "write nothing; fail if --to differs from a fresh starter");
     starter->add_flag("--quiet", quiet, "print nothing when all is well");
+    auto* plants = app.add_subcommand("plants", "write the planted faults the kit tests the grader with");
+    plants->add_option("--from", from, "the solution folder")->required();
+    plants->add_option("--to", to, "where the planted copies go")->required();
+    std::vector<std::string> plant_names;
+    plants->add_option("NAMES", plant_names, "the plants to write (see kit/src/plants.cpp)")->required();
 
     CLI11_PARSE(app, argc, argv);
 
@@ -104,17 +114,18 @@ int main(int argc, char** argv) {
         }
         if (*assets) return cmd_assets(paths);
         if (*status) return cmd_status(paths);
-        if (*check) return cmd_check(paths, lab);
+        if (*check) return cmd_check(paths, lab, variant);
         if (*hint) return cmd_hint(paths, lab);
         if (*diff) return cmd_diff(paths, lab);
         if (*heal) return cmd_heal(paths, lab, force, yes);
         if (*reset) return cmd_reset(paths, lab, yes);
         if (*watch) return cmd_watch(paths, watch_lab);
         if (*demo) return cmd_demo(paths, lab, reference);
-        if (*grade) return cmd_grade(paths, grade_json);
+        if (*grade) return cmd_grade(paths, grade_json, through, variant);
         if (*bench) return cmd_bench(paths, quick_bench, bench_repeat);
         if (*validate) return cmd_validate_trace(trace_file);
         if (*starter) return cmd_starter(from, to, check_only, quiet);
+        if (*plants) return cmd_plants(from, to, plant_names);
     } catch (const std::exception& error) {
         fmt::print(stderr, "looplab: {}\n", error.what());
         return 1;

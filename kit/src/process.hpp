@@ -15,6 +15,10 @@ namespace looplab::kit {
 struct RunOptions {
   std::chrono::milliseconds timeout{10'000};
   std::size_t output_limit = 1024 * 1024;  // bytes of output kept; the rest is read and dropped
+  // When not empty: from the dropped part, blocks whose first line contains this are kept
+  // anyway, up to their first blank line (up to 16 KB in all), e.g. a test framework's failure
+  // reports written in the middle of a flood of output.
+  std::string keep_blocks_marked;
   std::optional<std::filesystem::path> cwd;
   std::vector<std::pair<std::string, std::string>> extra_env;  // added to (or replacing in) our environment
 };

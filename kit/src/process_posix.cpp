@@ -56,10 +56,15 @@ class Fd {
 };
 
 // Keeps the first 3/4 and the last 1/4 of the allowed bytes: the start shows what went wrong
-// first, the end holds the test framework's summary. Everything in between is only counted.
+// first, the end holds the test framework's summary. Everything in between is only counted,
+// except the blocks that begin with a line holding `marker` (a failure report written in the
+// middle of a flood), which are kept up to their first blank line, within kMarkedLimit.
 class OutputCapture {
  public:
-  explicit OutputCapture(std::size_t limit) : head_limit_(limit - limit / 4), tail_limit_(limit / 4) {}
+  static constexpr std::size_t kMarkedLimit = 16 * 1024;
+
+  OutputCapture(std::size_t limit, std::string marker)
+      : head_limit_(limit - limit / 4), tail_limit_(limit / 4), marker_(std::move(marker)) {}
 
   void add(std::string_view bytes) {
     total_ += bytes.size();
@@ -77,16 +82,43 @@ class OutputCapture {
     result.output = std::move(head_);
     if (result.truncated)
       result.output += fmt::format("\n[... looplab-kit dropped {} bytes of output here ...]\n", result.dropped_bytes);
+    if (!marked_.empty())
+      result.output += fmt::format("[... but kept these reports from them:]\n{}[... end of the kept reports]\n", marked_);
     result.output += tail_;
   }
 
  private:
   void trim_tail() {
-    if (tail_.size() > tail_limit_) tail_.erase(0, tail_.size() - tail_limit_);
+    if (tail_.size() <= tail_limit_) return;
+    const std::size_t cut = tail_.size() - tail_limit_;
+    keep_marked(std::string_view(tail_).substr(0, cut));
+    tail_.erase(0, cut);
+  }
+
+  // Copies the marked blocks of `dropped` (the next bytes to be dropped) into marked_.
+  void keep_marked(std::string_view dropped) {
+    if (marker_.empty()) return;
+    std::size_t at = 0;
+    while (at < dropped.size() && marked_.size() < kMarkedLimit) {
+      if (!in_block_) {
+        const auto found = dropped.find(marker_, at);
+        if (found == std::string_view::npos) return;
+        const auto line_start = dropped.rfind('\n', found);
+        at = line_start == std::string_view::npos ? 0 : line_start + 1;
+        in_block_ = true;
+      }
+      const auto blank = dropped.find("\n\n", at);
+      const std::size_t end = blank == std::string_view::npos ? dropped.size() : blank + 2;
+      marked_.append(dropped.substr(at, std::min(end - at, kMarkedLimit - marked_.size())));
+      in_block_ = blank == std::string_view::npos;
+      at = end;
+    }
   }
 
   std::size_t head_limit_, tail_limit_, total_ = 0;
-  std::string head_, tail_;
+  std::string marker_;
+  bool in_block_ = false;  // the last dropped bytes ended inside a marked block
+  std::string head_, tail_, marked_;
 };
 
 // ---- Starting the child ----------------------------------------------------------------------
@@ -323,7 +355,7 @@ RunResult run_process(const std::vector<std::string>& argv, const RunOptions& op
     result.error = child.error;
     return result;
   }
-  OutputCapture capture(options.output_limit);
+  OutputCapture capture(options.output_limit, options.keep_blocks_marked);
   int status = supervise(child, options.timeout, capture, result.timed_out);
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);

@@ -33,6 +33,7 @@ bool contains(std::string_view text, std::string_view part) { return text.find(p
 RunOptions process_options(const RunnerOptions& options) {
   RunOptions run;
   run.timeout = options.timeout;
+  run.keep_blocks_marked = ": FAILED:";  // Catch2's "file:line: FAILED:" opens each failure report
   return run;
 }
 
@@ -271,6 +272,26 @@ bool starts_totals(const std::vector<std::string_view>& lines, std::size_t i) {
 bool is_blank(std::string_view line) { return line.find_first_not_of(" \t\r") == std::string_view::npos; }
 
 }  // namespace
+
+std::string shorten_details(std::string_view details, std::size_t head, std::size_t tail) {
+  const std::vector<std::string_view> lines = split_lines(details);
+  if (lines.size() <= head + tail) return std::string(details);
+  std::string out;
+  std::size_t cut = 0;  // lines left out since the last one kept
+  bool in_report = false;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (contains(lines[i], ": FAILED:")) in_report = true;
+    if (i >= head && i < lines.size() - tail && !in_report) {
+      ++cut;
+      continue;
+    }
+    if (cut > 0) out += fmt::format("[... {} lines cut ...]\n", cut);
+    cut = 0;
+    out += fmt::format("{}\n", lines[i]);
+    if (lines[i].empty()) in_report = false;
+  }
+  return out;
+}
 
 std::string trim_catch_output(std::string_view output) {
   auto lines = split_lines(output);

@@ -75,6 +75,11 @@ SuiteResult run_suite(const std::filesystem::path& binary, const RunnerOptions& 
 // ending with '*' are the exception: Catch2 always reads that '*' as a wildcard.)
 std::string test_spec_for(std::string_view name);
 
+// `details` with at most its first `head` and last `tail` lines, plus every failure report
+// between them (Catch2's "file:line: FAILED:" line and what follows it up to a blank line);
+// each run of lines left out becomes "[... N lines cut ...]". Short details come back as they are.
+std::string shorten_details(std::string_view details, std::size_t head, std::size_t tail);
+
 // Catch2's console report with the banners, rules, filter line and final summary removed, so
 // what is left is the substance: test name, file:line, expression, expansion, messages.
 std::string trim_catch_output(std::string_view output);

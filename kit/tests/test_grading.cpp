@@ -131,10 +131,11 @@ TEST_CASE("gradescope_results gives one point per passing test case", "[kit][gra
 TEST_CASE("gradescope_results keeps the file small and valid", "[kit][grading]") {
   Lab lab = lab_one();
   SuiteResult suite;
-  SECTION("a huge report is cut to about 8 KB") {
-    suite.cases = {case_result("floods", Outcome::failed, std::string(100'000, 'x'))};
+  SECTION("a huge report is cut to about 8 KB, keeping its start and the verdict at its end") {
+    suite.cases = {case_result("floods", Outcome::failed, "set-up\n" + std::string(100'000, 'x') + "\nREQUIRE( ok )")};
     auto output = gradescope_results({{&lab, suite}})["tests"][0]["output"].get<std::string>();
     CHECK(output.size() < kGradescopeOutputLimit + 100);
+    CHECK_THAT(output, Contains("set-up") && Contains("bytes of output cut") && Contains("REQUIRE( ok )"));
   }
   SECTION("invalid UTF-8 in a report does not break the JSON") {
     suite.cases = {case_result("prints bytes", Outcome::failed, "\xff\xfe broken")};

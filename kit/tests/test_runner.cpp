@@ -175,6 +175,11 @@ TEST_CASE("run_case keeps a flood of output small and its verdict whole", "[kit]
   SECTION("the failed check at the end survives") {
     CHECK_THAT(details, Contains("CHECK( 1 + 1 == 3 )"));
   }
+  SECTION("a failed check in the middle of the flood survives too") {
+    auto middle = run("a test that fails, then prints megabytes").details;
+    CHECK_THAT(middle, Contains("looplab-kit dropped") && Contains("CHECK( 2 + 2 == 5 )"));
+    CHECK(middle.size() < RunOptions{}.output_limit + 4096 + 16 * 1024);
+  }
 }
 
 TEST_CASE("run_suite runs every case in a process of its own", "[kit][runner]") {
@@ -187,7 +192,7 @@ TEST_CASE("run_suite runs every case in a process of its own", "[kit][runner]") 
   };
   auto suite = run_suite(fixture, options);
   SECTION("crashing cases do not stop the others") {
-    CHECK(suite.total() == 20);
+    CHECK(suite.total() == 21);
   }
   SECTION("the passing cases are counted") {
     CHECK(suite.passed() == 13);
@@ -200,7 +205,7 @@ TEST_CASE("run_suite runs every case in a process of its own", "[kit][runner]") 
     CHECK(suite.cases.front().name == "a passing test");
   }
   SECTION("the callback hears about every case once") {
-    CHECK(reported.size() == 20);
+    CHECK(reported.size() == 21);
   }
   SECTION("the callback runs on the calling thread") {
     CHECK(std::all_of(callers.begin(), callers.end(), [](auto id) { return id == std::this_thread::get_id(); }));
@@ -243,6 +248,19 @@ TEST_CASE("not_implemented_target finds the stub a test ran into", "[kit][runner
   }
   SECTION("a sentence that merely mentions a lab is not a stub") {
     CHECK_FALSE(not_implemented_target("  lab 01: see the notes for details\n").has_value());
+  }
+}
+
+TEST_CASE("shorten_details keeps the start, the end and every failure report", "[kit][runner]") {
+  std::string flood;
+  for (int i = 0; i < 100; ++i) flood += "noise\n";
+  const std::string details = "start\n" + flood + "t.cpp:9: FAILED:\n  REQUIRE( x )\n\n" + flood + "end\n";
+  const std::string shortened = shorten_details(details, 1, 1);
+  SECTION("what is kept") {
+    CHECK(shortened == "start\n[... 100 lines cut ...]\nt.cpp:9: FAILED:\n  REQUIRE( x )\n\n[... 100 lines cut ...]\nend\n");
+  }
+  SECTION("short details come back whole") {
+    CHECK(shorten_details("a\nb\n", 1, 1) == "a\nb\n");
   }
 }
 
