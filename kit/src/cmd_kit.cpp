@@ -162,6 +162,7 @@ int cmd_test(const KitPaths& paths) {
     for (const Lab& lab : manifest.labs) test_demo_trace(paths, lab, tally);
     test_docs(paths, tally);
     test_viewer(paths, manifest, tally);
+    test_fuzz_corpora(paths, manifest, tally);
     test_python_scenario(paths, manifest, tally);
     test_bench_quick(paths, tally);
     fmt::print("looplab: {} passed, {} failed\n", tally.passed, tally.failed);
