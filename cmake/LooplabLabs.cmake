@@ -108,6 +108,8 @@ endfunction()
 function(looplab_write_manifest)
   get_property(labs GLOBAL PROPERTY LOOPLAB_LABS)
   list(JOIN labs ",\n    " body)
+  get_property(fuzz GLOBAL PROPERTY LOOPLAB_FUZZ_TARGETS)  # see LooplabFuzz.cmake
+  list(JOIN fuzz ",\n    " fuzz)
   set(viewer "")
   if(TARGET viewer_tests)
     string(APPEND viewer "  \"viewer_tests\": \"$<TARGET_FILE:viewer_tests>\",\n")
@@ -122,7 +124,10 @@ function(looplab_write_manifest)
   \"variants\": \"${LOOPLAB_VARIANTS}\",
   \"test_timeout\": ${LOOPLAB_TEST_TIMEOUT},
   \"kit_tests\": \"$<TARGET_FILE:kit_tests>\",
-${viewer}  \"labs\": [
+${viewer}  \"fuzz\": [
+    ${fuzz}
+  ],
+  \"labs\": [
     ${body}
   ]
 }

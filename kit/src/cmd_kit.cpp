@@ -163,6 +163,7 @@ int cmd_test(const KitPaths& paths) {
     test_plants(paths, manifest, tally);
     test_docs(paths, tally);
     test_viewer(paths, manifest, tally);
+    test_fuzz_corpora(paths, manifest, tally);
     test_python_scenario(paths, manifest, tally);
     test_bench_quick(paths, tally);
     fmt::print("looplab: {} passed, {} failed\n", tally.passed, tally.failed);

@@ -59,6 +59,7 @@ void run_build(const KitPaths& paths, const fs::path& build, const std::string& 
         run_sanitized(paths, sanitizer, lab.label(), tests->second, manifest, tally);
     }
     if (viewer && !manifest.viewer_tests.empty()) run_sanitized(paths, sanitizer, "viewer model", manifest.viewer_tests, manifest, tally);
+    if (viewer) test_fuzz_corpora(paths, manifest, tally);  // ASan+UBSan on every past finding
 }
 
 }  // namespace

@@ -29,6 +29,11 @@ int cmd_plants(const std::string& from, const std::string& to, const std::vector
 // `repeat` > 0 overrides the number of runs per workload.
 int cmd_bench(const KitPaths& paths, bool quick, int repeat);
 
+// --- the fuzz targets (cmd_fuzz.cpp) ------------------------------------------------------
+// Runs each libFuzzer target of the fuzz build the script made (build/fuzz), or only `only`, for
+// `seconds` each, and prints one line per target: how long, how many inputs, and any finding.
+int cmd_fuzz(const KitPaths& paths, const std::filesystem::path& fuzz_build, int seconds, const std::string& only);
+
 // --- the viewer (cmd_viewer.cpp) -----------------------------------------------------------
 // Runs looplab-viewer with `args` (none: the built-in demo); without a display, a screenshot is
 // rendered under xvfb-run.

@@ -44,6 +44,10 @@ void test_bench_quick(const KitPaths& paths, Tally& tally);
 // planted faults (plants.hpp), finish in bounded time and report each fault and every other test.
 void test_plants(const KitPaths& paths, const Manifest& manifest, Tally& tally);
 
+// The fuzz targets' part of `./looplab test` and of `test --sanitize` (cmd_fuzz.cpp): each
+// target's replay program runs every input of its committed corpora, and none may crash.
+void test_fuzz_corpora(const KitPaths& paths, const Manifest& manifest, Tally& tally);
+
 // The course text's part of `./looplab test` (cmd_docs.cpp): links, pictures and code blocks in
 // every Markdown file, and each program in snippets/ beside its asyncio twin.
 void test_docs(const KitPaths& paths, Tally& tally);

@@ -82,6 +82,11 @@ int main(int argc, char** argv) {
     bench->add_flag("--quick", quick_bench, "tiny sizes, run once: a smoke test");
     bench->add_option("--repeat", bench_repeat, "runs of each workload; the median is reported (default 5)")
         ->check(CLI::Range(1, 100));
+    int fuzz_seconds = 300;
+    std::string fuzz_target;
+    auto* fuzz = app.add_subcommand("fuzz", "run the libFuzzer targets (build/fuzz, clang) for a while each");
+    fuzz->add_option("--seconds", fuzz_seconds, "how long each target runs (default 300)")->check(CLI::Range(1, 86400));
+    fuzz->add_option("TARGET", fuzz_target, "only this target: trace_loader or request_parser (default: every one)");
     auto* validate = app.add_subcommand("validate-trace", "check a trace file against the schema");
     validate->add_option("FILE", trace_file, "the trace")->required();
     auto* starter = app.add_subcommand("starter", "derive the starter loop from the solution");
@@ -123,6 +128,7 @@ int main(int argc, char** argv) {
         if (*demo) return cmd_demo(paths, lab, reference);
         if (*grade) return cmd_grade(paths, grade_json, through, variant);
         if (*bench) return cmd_bench(paths, quick_bench, bench_repeat);
+        if (*fuzz) return cmd_fuzz(paths, paths.root / "build" / "fuzz", fuzz_seconds, fuzz_target);
         if (*validate) return cmd_validate_trace(trace_file);
         if (*starter) return cmd_starter(from, to, check_only, quiet);
         if (*plants) return cmd_plants(from, to, plant_names);

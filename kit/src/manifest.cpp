@@ -44,6 +44,16 @@ Lab read_lab(const json& entry) {
   return lab;
 }
 
+FuzzTarget read_fuzz_target(const json& entry) {
+  FuzzTarget target;
+  target.name = entry.at("name").get<std::string>();
+  target.replay = entry.at("replay").get<std::string>();
+  target.fuzzer = entry.value("fuzzer", "");
+  target.dict = entry.value("dict", "");
+  for (const auto& dir : entry.at("corpora")) target.corpora.emplace_back(dir.get<std::string>());
+  return target;
+}
+
 Manifest read_manifest(const json& doc) {
   Manifest manifest;
   manifest.source_dir = doc.at("source_dir").get<std::string>();
@@ -54,6 +64,7 @@ Manifest read_manifest(const json& doc) {
   manifest.variants = split_list(doc.at("variants").get<std::string>());
   manifest.test_timeout = std::chrono::seconds(doc.value("test_timeout", 10));
   for (const auto& entry : doc.at("labs")) manifest.labs.push_back(read_lab(entry));
+  for (const auto& entry : doc.value("fuzz", json::array())) manifest.fuzz_targets.push_back(read_fuzz_target(entry));
   return manifest;
 }
 

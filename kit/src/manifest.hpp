@@ -25,12 +25,21 @@ struct Lab {
   std::string label() const;  // "lab 01 callbacks"
 };
 
+// A libFuzzer target (cmake/LooplabFuzz.cmake): its replay program (every build), its libFuzzer
+// program (build/fuzz only; empty elsewhere), its dictionary and its committed corpora.
+struct FuzzTarget {
+  std::string name;  // "request_parser"
+  std::filesystem::path replay, fuzzer, dict;
+  std::vector<std::filesystem::path> corpora;  // the first is the regression corpus
+};
+
 struct Manifest {
   std::filesystem::path source_dir, build_dir, kit_tests;
   std::filesystem::path viewer, viewer_tests;  // empty when the build has no viewer
   std::vector<std::string> variants;  // the variants this build made, e.g. {"yours", "reference", "starter"}
   std::chrono::seconds test_timeout{10};
   std::vector<Lab> labs;  // in the order CMake added them
+  std::vector<FuzzTarget> fuzz_targets;
 };
 
 // Where CMake writes the manifest inside a build directory.

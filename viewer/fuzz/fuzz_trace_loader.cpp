@@ -1,10 +1,9 @@
 // fuzz_trace_loader.cpp: libFuzzer target for the trace loader and every query built on it.
 // Any input must load or be refused with a message; a loaded trace must keep the model's
 // invariants (each depth's spans in order, visible_blocks covering each span once) and survive
-// the panels' queries. Build: -DLOOPLAB_FUZZ=ON with clang (see viewer/CMakeLists.txt), or by hand:
-//   clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-//     -I viewer/model viewer/fuzz/fuzz_trace_loader.cpp viewer/model/*.cpp -lsimdjson -lfmt
-// Seeds: viewer/tests/data/bad/ and viewer/tests/data/*.json.
+// the panels' queries. Run it with ./looplab fuzz trace_loader (build/fuzz, Debian's clang);
+// ./looplab test replays its corpora, fuzz/corpus/ (past findings) and tests/data/ (bad/ too),
+// with a g++ build of this file (cmake/LooplabFuzz.cmake).
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
