@@ -10,6 +10,8 @@ set(LOOPLAB_VARIANTS "yours;reference;starter" CACHE STRING "Which copies of the
 # The tests use a virtual clock and finish in milliseconds, so a case still running after this
 # long is stuck (an endless loop or a deadlock), and a student should not wait long to hear it.
 set(LOOPLAB_TEST_TIMEOUT 5 CACHE STRING "Seconds one test case may run before it counts as hung")
+# The stress tests (solutions/stress) load the loop for real, seconds per case: their own limit.
+set(LOOPLAB_STRESS_TIMEOUT 120 CACHE STRING "Seconds one stress test case may run before it counts as hung")
 
 # looplab_loop_dir(<variant> <out-var>): where that variant's loop sources live.
 function(looplab_loop_dir variant out)
@@ -116,6 +118,9 @@ function(looplab_write_manifest)
   endif()
   if(TARGET looplab-viewer)
     string(APPEND viewer "  \"viewer\": \"$<TARGET_FILE:looplab-viewer>\",\n")
+  endif()
+  if(TARGET stress_tests)  # solutions/stress, with its own per-case timeout
+    string(APPEND viewer "  \"stress_tests\": \"$<TARGET_FILE:stress_tests>\",\n  \"stress_timeout\": ${LOOPLAB_STRESS_TIMEOUT},\n")
   endif()
   file(GENERATE OUTPUT "${CMAKE_BINARY_DIR}/looplab-manifest.json" CONTENT
 "{

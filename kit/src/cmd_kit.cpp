@@ -66,6 +66,15 @@ void test_kit(const KitPaths& paths, const Manifest& manifest, Tally& tally) {
     tally.add(kit.error.empty() && kit.total() > 0 && kit.passed() == kit.total(), std::max(kit.total(), 1));
 }
 
+// The reference loop under load and hostile clients (solutions/stress), with their own timeout.
+void test_stress(const KitPaths& paths, const Manifest& manifest, Tally& tally) {
+    SuiteResult stress = run_suite(manifest.stress_tests, runner_options(manifest.stress_timeout));
+    fmt::print("stress: {}/{} stress tests passed on the reference loop{}\n", stress.passed(), stress.total(),
+               stress.error.empty() ? "" : " (" + stress.error + ")");
+    print_failures(stress, "stress", paths);
+    tally.add(stress.error.empty() && stress.total() > 0 && stress.passed() == stress.total(), std::max(stress.total(), 1));
+}
+
 // labs/loop must equal solutions/loop outside the regions (a student's work inside them is fine).
 void test_drift(const KitPaths& paths, Tally& tally) {
     auto drift = find_drift(paths.student_loop(), paths.solution_loop());
@@ -159,6 +168,7 @@ int cmd_test(const KitPaths& paths) {
         test_lab(paths, lab, manifest, tally);
         test_lab_tags(paths, lab, manifest, tally);
     }
+    test_stress(paths, manifest, tally);
     for (const Lab& lab : manifest.labs) test_demo_trace(paths, lab, tally);
     test_plants(paths, manifest, tally);
     test_docs(paths, tally);

@@ -1,11 +1,13 @@
 // cmd_sanitize.cpp: `./looplab test --sanitize`. Every lab's tests on the reference loop, and the
 // viewer's model tests, built with AddressSanitizer and UndefinedBehaviorSanitizer (LeakSanitizer
-// comes with ASan on Linux); the labs that use threads (06 on) built with ThreadSanitizer too.
+// comes with ASan on Linux); the labs that use threads (06 on) built with ThreadSanitizer too;
+// the stress tests (solutions/stress) under both.
 // The ./looplab script configures and builds the two sanitizer builds; this file runs them.
 //
 // A sanitizer report must fail its test case, not scroll past: the options below make every
 // sanitizer stop the process at its first report with a non-zero exit, so the kit's runner counts
 // the case as failed and prints the report.
+#include <chrono>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -31,8 +33,8 @@ void set_sanitizer_options() {
 }
 
 void run_sanitized(const KitPaths& paths, const std::string& sanitizer, const std::string& label, const fs::path& binary,
-                   const Manifest& manifest, Tally& tally) {
-    SuiteResult suite = run_suite(binary, runner_options(manifest.test_timeout));
+                   std::chrono::seconds timeout, Tally& tally) {
+    SuiteResult suite = run_suite(binary, runner_options(timeout));
     fmt::print("sanitize: {} under {}: {}/{} passed{}\n", label, sanitizer, suite.passed(), suite.total(),
                suite.error.empty() ? "" : " (" + suite.error + ")");
     for (const CaseResult& c : suite.cases) {
@@ -56,10 +58,18 @@ void run_build(const KitPaths& paths, const fs::path& build, const std::string& 
             tally.add(false);
             continue;
         }
-        run_sanitized(paths, sanitizer, lab.label(), tests->second, manifest, tally);
+        run_sanitized(paths, sanitizer, lab.label(), tests->second, manifest.test_timeout, tally);
     }
-    if (viewer && !manifest.viewer_tests.empty()) run_sanitized(paths, sanitizer, "viewer model", manifest.viewer_tests, manifest, tally);
+    if (viewer && !manifest.viewer_tests.empty()) {
+        run_sanitized(paths, sanitizer, "viewer model", manifest.viewer_tests, manifest.test_timeout, tally);
+    }
     if (viewer) test_fuzz_corpora(paths, manifest, tally);  // ASan+UBSan on every past finding
+    // solutions/stress: threads, teardown and sockets, so under both sanitizers.
+    if (manifest.stress_tests.empty()) {
+        fmt::print("sanitize: the stress tests are not in {}\n", build.string());
+        return tally.add(false);
+    }
+    run_sanitized(paths, sanitizer, "stress tests", manifest.stress_tests, manifest.stress_timeout, tally);
 }
 
 }  // namespace

@@ -63,6 +63,8 @@ Manifest read_manifest(const json& doc) {
   manifest.viewer_tests = doc.value("viewer_tests", "");
   manifest.variants = split_list(doc.at("variants").get<std::string>());
   manifest.test_timeout = std::chrono::seconds(doc.value("test_timeout", 10));
+  manifest.stress_tests = doc.value("stress_tests", "");
+  manifest.stress_timeout = std::chrono::seconds(doc.value("stress_timeout", 120));
   for (const auto& entry : doc.at("labs")) manifest.labs.push_back(read_lab(entry));
   for (const auto& entry : doc.value("fuzz", json::array())) manifest.fuzz_targets.push_back(read_fuzz_target(entry));
   return manifest;

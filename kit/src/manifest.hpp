@@ -38,6 +38,8 @@ struct Manifest {
   std::filesystem::path viewer, viewer_tests;  // empty when the build has no viewer
   std::vector<std::string> variants;  // the variants this build made, e.g. {"yours", "reference", "starter"}
   std::chrono::seconds test_timeout{10};
+  std::filesystem::path stress_tests;        // solutions/stress; empty when not built
+  std::chrono::seconds stress_timeout{120};  // per stress case: they load the loop for seconds
   std::vector<Lab> labs;  // in the order CMake added them
   std::vector<FuzzTarget> fuzz_targets;
 };

@@ -25,6 +25,9 @@ namespace looplab {
 class Executor;
 template <class T>
 class Future;
+namespace detail {
+class TaskCore;
+}
 
 // What went wrong, handed to the loop's exception handler (asyncio's "context" dict).
 struct ExceptionContext {
@@ -124,6 +127,7 @@ class EventLoop {
 
   private:
     friend class Handle;  // a cancelled timer calls timer_cancelled()
+    friend class detail::TaskCore;  // a new task registers itself with track_task()
 
     Handle make_handle(std::function<void()> callback, std::string name, const char* flow = "call_soon");
     void check_closed() const;
@@ -140,6 +144,8 @@ class EventLoop {
     void take_threadsafe_callbacks();
     Executor& default_executor();
     void shutdown_default_executor_nowait();
+    void track_task(std::weak_ptr<detail::TaskCore> task);
+    void abandon_pending_tasks();
 
     std::unique_ptr<Platform> owned_platform_;  // set only when the loop made its own
     Platform& platform_;
@@ -160,6 +166,11 @@ class EventLoop {
 
     // TODO(lab 06) EventLoop thread state: a queue for callbacks from other threads, and the mutex that guards it. See TUTORIAL.md#lab-06-run_in_executor
     // END TODO(lab 06)
+
+    // Every task made on this loop (kit code, lab 04), weakly: the destructor ends those still
+    // pending (abandon_pending_tasks). Expired entries are pruned whenever the list has doubled.
+    std::vector<std::weak_ptr<detail::TaskCore>> tasks_;
+    std::size_t tasks_after_prune_ = 0;
 
     // The default executor (lab 06), made on first use. Declared last on purpose: members are
     // destroyed in reverse order, so its workers are joined while everything they use still exists.

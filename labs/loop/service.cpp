@@ -101,13 +101,18 @@ Task<void> Service::serve() {
     executor_.shutdown(true);  // every lookup has been awaited: this joins idle workers
 }
 
+void Service::note_connection_error(std::string what) {
+    ++error_count_;
+    if (errors_.size() < kept_connection_errors) errors_.push_back(std::move(what));
+}
+
 Task<void> Service::run_connection(Connection* connection) {
     try {
         co_await handle_connection(connection);
     } catch (const std::exception& error) {
-        errors_.push_back(error.what());
+        note_connection_error(error.what());
     } catch (...) {
-        errors_.push_back("an unknown exception");
+        note_connection_error("an unknown exception");
     }
     std::error_code ignored;
     connection->socket.shutdown(tcp::socket::shutdown_both, ignored);

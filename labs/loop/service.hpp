@@ -108,8 +108,16 @@ class Service {
     std::size_t connections_accepted() const { return accepted_; }
     // Connection tasks that have not ended yet.
     std::size_t open_connections() const;
-    // What ended connection tasks with an exception (a starter stub, say), for test messages.
+    // What ended connection tasks with an exception (a starter stub, say), for test messages: the
+    // first kept_connection_errors of them. connection_error_count() counts them all. Capped because
+    // every client that resets its connection before its reply is written adds one: a server must
+    // not grow with the number of clients that ever misbehaved (solutions/stress found it).
     const std::vector<std::string>& connection_errors() const { return errors_; }
+    std::size_t connection_error_count() const { return error_count_; }
+    static constexpr std::size_t kept_connection_errors = 16;
+    // Connections the service still holds state for: the open ones, and those that ended since the
+    // last accept (each accept drops the ended ones). Bounded by the peak, never by the total.
+    std::size_t tracked_connections() const { return connections_.size(); }
 
   private:
     struct Connection {
@@ -132,7 +140,9 @@ class Service {
     asio::ip::tcp::endpoint endpoint_;
     std::list<std::unique_ptr<Connection>> connections_;  // stable addresses for the tasks
     std::size_t accepted_ = 0;
-    std::vector<std::string> errors_;
+    std::vector<std::string> errors_;  // at most kept_connection_errors
+    std::size_t error_count_ = 0;
+    void note_connection_error(std::string what);
     bool stopping_ = false;
 };
 

@@ -83,10 +83,35 @@ EventLoop::~EventLoop() {
     // handler), and join the executor's workers while everything they use still exists.
     alive_.reset();
     default_executor_.reset();
+    abandon_pending_tasks();  // after the join: no worker still hands results to the tasks
     for (Handle& timer : timers_) {
         timer.state_->in_heap = false;
         timer.state_->timer_loop = nullptr;
     }
+}
+
+// Called by every new task of this loop (on the loop's thread).
+void EventLoop::track_task(std::weak_ptr<detail::TaskCore> task) {
+    if (tasks_.size() >= 2 * tasks_after_prune_ + 64) {  // amortised O(1); at most ~2x the live tasks kept
+        std::erase_if(tasks_, [](const std::weak_ptr<detail::TaskCore>& t) { return t.expired(); });
+        tasks_after_prune_ = tasks_.size();
+    }
+    tasks_.push_back(std::move(task));
+}
+
+// A pending task and the future it awaits own each other: the future's done callback holds the
+// task, the task's coroutine frame (and its waiting_on_) holds the future. Nothing else breaks
+// that cycle once the loop is gone, so every task still pending when its loop died leaked with
+// its frame and everything the frame held (found by solutions/stress, test_teardown.cpp).
+// asyncio leaves such tasks to the garbage collector ("Task was destroyed but it is pending!");
+// here the destructor destroys their frames, which frees the futures, which frees the tasks.
+void EventLoop::abandon_pending_tasks() {
+    std::vector<std::shared_ptr<detail::TaskCore>> pending;
+    for (const auto& weak : tasks_) {
+        if (auto task = weak.lock(); task && !task->future().done()) pending.push_back(std::move(task));
+    }
+    tasks_.clear();
+    for (const auto& task : pending) task->abandon();  // a frame's locals may drop other tasks: all are held here
 }
 
 TimePoint EventLoop::time() const {

@@ -20,6 +20,10 @@ Executor::~Executor() {
 // (run_in_executor is a lab 06 region): the "submit" flow starts inside the span that submitted
 // it (a task step on the loop) and ends inside the job's executor span.
 void Executor::submit(std::function<void()> job, std::string name) {
+    // The check and the post under one lock that shutdown() takes too. Without it a job could pass
+    // the check, shutdown(wait=true) join the pool, and the job be posted to a pool with no threads
+    // left: accepted, never run, its future never done (solutions/stress found it under TSan).
+    std::lock_guard lock(submit_mutex_);
     if (shut_down_.load()) throw std::runtime_error("Executor shutdown has been called");
     const std::uint64_t flow = LOOPLAB_TRACE_START_FLOW("submit");
     asio::post(pool_, [this, job = std::move(job), name = std::move(name), flow] {
@@ -36,7 +40,10 @@ void Executor::submit(std::function<void()> job, std::string name) {
 }
 
 void Executor::shutdown(bool wait) {
-    shut_down_.store(true);
+    {
+        std::lock_guard lock(submit_mutex_);  // a submit that got in before it is posted already
+        shut_down_.store(true);
+    }
     if (wait) pool_.join();
 }
 

@@ -14,6 +14,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -49,6 +50,7 @@ class Executor {
   private:
     std::size_t workers_;
     asio::thread_pool pool_;
+    std::mutex submit_mutex_;  // submit's check and post, and shutdown's flag: see submit()
     std::atomic<bool> shut_down_{false};
     std::atomic<int> next_worker_{0};  // names the workers executor-0, executor-1, ... in the trace
 };

@@ -21,6 +21,12 @@ TaskCore::~TaskCore() {
     if (coroutine_) coroutine_.destroy();  // a suspended frame's locals are destroyed too
 }
 
+void TaskCore::abandon() {
+    waiting_on_ = nullptr;
+    if (coroutine_) std::exchange(coroutine_, nullptr).destroy();  // ~TaskCore must not destroy it again
+    resume_point_ = transfer_ = nullptr;
+}
+
 std::shared_ptr<TaskCore> TaskCore::self() {
     // Shares ownership with the task's state: TaskCore and FutureCore are one object.
     return std::shared_ptr<TaskCore>(future_.shared_from_this(), this);

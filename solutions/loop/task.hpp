@@ -95,6 +95,11 @@ class TaskCore {
     void throw_if_cancel_requested();
     // A shared pointer to this task's state, for callbacks that must keep it alive.
     std::shared_ptr<TaskCore> self();
+    // Registers the new task with its loop, whose destructor abandons it if still pending.
+    void track() { future_.loop().track_task(self()); }
+    // Its loop is being destroyed and it is still pending: destroys the coroutine frame (and
+    // with it what the frame holds), and lets go of the awaited future. It never runs again.
+    void abandon();
 
   private:
     void run_coroutine();
@@ -305,6 +310,7 @@ std::shared_ptr<TaskState<T>> make_task_state(TaskPromise<T>& promise) {
     task_state->promise = &promise;
     promise.state = task_state.get();
     promise.core = promise.driver = task_state.get();
+    task_state->track();
     return task_state;
 }
 
