@@ -2,6 +2,7 @@
 // sleep until there is work. Tests swap in a virtual platform, so no test ever really sleeps.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -47,7 +48,10 @@ class RealPlatform final : public Platform {
   private:
     std::mutex mutex_;
     std::condition_variable woken_cv_;
-    bool woken_ = false;  // guarded by mutex_; set by wake(), consumed by wait()
+    // Set by wake(), consumed by wait(). Written under mutex_, so a blocking wait cannot miss it;
+    // atomic so that the zero-timeout wait, which the loop makes on every busy iteration, can
+    // consume it without taking the lock.
+    std::atomic<bool> woken_ = false;
 };
 
 }  // namespace looplab

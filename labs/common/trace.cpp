@@ -39,7 +39,6 @@ struct Registry {
     std::mutex mutex;  // guards `buffers` (taken once per thread, never while recording an event)
     std::vector<std::unique_ptr<ThreadBuffer>> buffers;
     int next_tid = 1;  // never reused: a forgotten thread's tid stays unique
-    std::atomic<bool> recording{false};
     std::atomic<std::uint64_t> next_id{1};
     Clock::time_point zero = Clock::now();
 };
@@ -157,8 +156,8 @@ std::string_view category_name(Category category) {
     return "unknown";
 }
 
-bool enabled() {
-    return registry().recording.load(std::memory_order_relaxed);
+namespace detail {
+std::atomic<bool> recording{false};
 }
 
 void start() {
@@ -167,11 +166,11 @@ void start() {
     std::erase_if(reg.buffers, [](const auto& buffer) { return buffer->exited; });
     for (auto& buffer : reg.buffers) buffer->events.clear();
     reg.zero = Clock::now();
-    reg.recording.store(true, std::memory_order_relaxed);
+    detail::recording.store(true, std::memory_order_relaxed);
 }
 
 void stop() {
-    registry().recording.store(false, std::memory_order_relaxed);
+    detail::recording.store(false, std::memory_order_relaxed);
 }
 
 std::size_t event_count() {
@@ -232,22 +231,20 @@ void flow_end(std::uint64_t id, std::string_view name) {
     record({'f', Category::flow, std::string(name), since_zero(Clock::now()), 0, id, {}, 0, {}});
 }
 
-std::uint64_t start_flow(std::string_view name) {
+std::uint64_t start_flow_recording(std::string_view name) {
     if (!enabled()) return 0;
     std::uint64_t id = new_id();
     flow_begin(id, name);
     return id;
 }
 
-Span::Span(Category cat, std::string_view name, std::string_view arg_name, std::int64_t arg_value)
-    : active_(enabled()), cat_(cat), arg_name_(arg_name), arg_value_(arg_value) {
-    if (!active_) return;  // no name copy, no clock read when nobody is recording
+void Span::begin(std::string_view name) {
     name_ = std::string(name);
     begin_ = Clock::now();
 }
 
-Span::~Span() {
-    if (active_) complete(cat_, name_, begin_, Clock::now(), arg_name_, arg_value_);
+void Span::end() {
+    complete(cat_, name_, begin_, Clock::now(), arg_name_, arg_value_);
 }
 
 std::string to_json() {

@@ -9,6 +9,7 @@
 // every LOOPLAB_TRACE_* macro expands to nothing and the recorder is compiled out.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -40,9 +41,16 @@ std::string_view category_name(Category category);
 
 using Clock = std::chrono::steady_clock;
 
-// Is a recording session running? Cheap (one relaxed atomic load): check it before building
+namespace detail {
+extern std::atomic<bool> recording;  // set by start(), cleared by stop(); read through enabled()
+}
+
+// Is a recording session running? One relaxed atomic load, inlined: the loop asks on every
+// callback, so asking must cost next to nothing when nobody records. Check it before building
 // an expensive event name.
-bool enabled();
+inline bool enabled() {
+    return detail::recording.load(std::memory_order_relaxed);
+}
 
 // Starts a session: forgets earlier events, and the threads that have ended (their lanes), and
 // sets time zero. Stops a running one first.
@@ -78,17 +86,29 @@ void async_end(Category cat, std::uint64_t id, std::string_view name);
 void flow_begin(std::uint64_t id, std::string_view name);  // 's': the cause, inside the current span
 void flow_end(std::uint64_t id, std::string_view name);    // 'f': the effect, binds to the enclosing span
 // Starts a flow here with a fresh id and returns it; returns 0 (no flow) when not recording.
-std::uint64_t start_flow(std::string_view name);
+std::uint64_t start_flow_recording(std::string_view name);  // the recording half
+inline std::uint64_t start_flow(std::string_view name) {
+    return enabled() ? start_flow_recording(name) : 0;
+}
 
 // Records one X event for the lifetime of the object: the span of a callback, step or wait.
+// Inline so that an idle recorder costs one flag test per span, not two calls.
 class Span {
   public:
-    Span(Category cat, std::string_view name, std::string_view arg_name = {}, std::int64_t arg_value = 0);
-    ~Span();
+    Span(Category cat, std::string_view name, std::string_view arg_name = {}, std::int64_t arg_value = 0)
+        : active_(enabled()), cat_(cat), arg_name_(arg_name), arg_value_(arg_value) {
+        if (active_) begin(name);  // no name copy, no clock read when nobody is recording
+    }
+    ~Span() {
+        if (active_) end();
+    }
     Span(const Span&) = delete;
     Span& operator=(const Span&) = delete;
 
   private:
+    void begin(std::string_view name);
+    void end();
+
     bool active_;
     Category cat_;
     std::string name_;
