@@ -175,6 +175,9 @@ class EventLoop {
     // TODO(lab 06) EventLoop thread state: a queue for callbacks from other threads, and the mutex that guards it. See TUTORIAL.md#lab-06-run_in_executor
     std::mutex threadsafe_mutex_;
     std::vector<Handle> threadsafe_callbacks_;  // guarded by threadsafe_mutex_
+    // Set under the mutex when the queue gains a callback, so the loop can skip the lock on the
+    // (usual) iterations when no other thread has queued anything.
+    std::atomic<bool> threadsafe_pending_ = false;
     // END TODO(lab 06)
 
     // Kit code (lab 05): set_debug's copy of the debug flag, so that run_handle reads the clock
