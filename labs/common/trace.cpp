@@ -231,8 +231,7 @@ void flow_end(std::uint64_t id, std::string_view name) {
     record({'f', Category::flow, std::string(name), since_zero(Clock::now()), 0, id, {}, 0, {}});
 }
 
-std::uint64_t start_flow_recording(std::string_view name) {
-    if (!enabled()) return 0;
+std::uint64_t detail::start_recorded_flow(std::string_view name) {
     std::uint64_t id = new_id();
     flow_begin(id, name);
     return id;

@@ -85,10 +85,12 @@ void async_begin(Category cat, std::uint64_t id, std::string_view name);
 void async_end(Category cat, std::uint64_t id, std::string_view name);
 void flow_begin(std::uint64_t id, std::string_view name);  // 's': the cause, inside the current span
 void flow_end(std::uint64_t id, std::string_view name);    // 'f': the effect, binds to the enclosing span
+namespace detail {
+std::uint64_t start_recorded_flow(std::string_view name);  // start_flow while recording
+}
 // Starts a flow here with a fresh id and returns it; returns 0 (no flow) when not recording.
-std::uint64_t start_flow_recording(std::string_view name);  // the recording half
 inline std::uint64_t start_flow(std::string_view name) {
-    return enabled() ? start_flow_recording(name) : 0;
+    return enabled() ? detail::start_recorded_flow(name) : 0;
 }
 
 // Records one X event for the lifetime of the object: the span of a callback, step or wait.
