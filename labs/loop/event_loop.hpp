@@ -129,7 +129,8 @@ class EventLoop {
     friend class Handle;  // a cancelled timer calls timer_cancelled()
     friend class detail::TaskCore;  // a new task registers itself with track_task()
 
-    Handle make_handle(std::function<void()> callback, std::string name, const char* flow = "call_soon");
+    // Pass std::move(callback), std::move(name): each is moved once, straight into the handle.
+    Handle make_handle(std::function<void()>&& callback, std::string&& name, const char* flow = "call_soon");
     void check_closed() const;
     std::optional<Duration> wait_timeout() const;
     void wait_for_events(std::optional<Duration> timeout);

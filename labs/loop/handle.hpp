@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "platform.hpp"
 
@@ -32,6 +33,15 @@ class Handle {
     friend class EventLoop;
 
     struct State {
+        // Sets each field once, moving the callback and the name in from make_handle's caller:
+        // a State is built for every callback scheduled, and zeroing it first and then assigning
+        // (or moving through by-value parameters) would cost extra passes over its 128 bytes.
+        State(std::function<void()>&& callback, std::string&& name, std::uint64_t trace_flow, const char* trace_flow_name)
+            : callback(std::move(callback)),
+              name(std::move(name)),
+              trace_flow(trace_flow),
+              trace_flow_name(trace_flow_name) {}
+
         std::function<void()> callback;
         std::string name;
         bool cancelled = false;
