@@ -4,12 +4,14 @@
 // asio_workloads.cpp and bench_asyncio.py run the same shapes on the peers.
 #include <chrono>
 #include <cstddef>
+#include <exception>
 #include <random>
 #include <vector>
 
 #include "event_loop.hpp"
 #include "executor.hpp"
 #include "measure.hpp"
+#include "not_implemented.hpp"
 #include "os.hpp"
 #include "task.hpp"
 #include "trace.hpp"
@@ -173,17 +175,43 @@ void run_trace_cost(const Sizes& sizes) {
     report("trace_event", peer, "events", static_cast<double>(trace::event_count()) / 1'000.0, "events/callback");
 }
 
+namespace {
+
+// Runs one workload. A student's loop part-way through the labs (./looplab bench --yours) throws
+// from the regions it has not solved yet: say which workload that skips and why, and go on.
+template <class Workload>
+void attempt(const char* name, const char* needs, Workload run) {
+    try {
+        run();
+    } catch (const not_implemented& missing) {
+        fmt::print("skipped {} (needs {}): {} is not written yet\n", name, needs, missing.what());
+    } catch (const std::exception& error) {
+        fmt::print("skipped {}: it threw {}\n", name, error.what());
+    }
+    std::fflush(stdout);
+}
+
+}  // namespace
+
 void run_looplab_workloads(const Sizes& sizes) {
-    report("callbacks_queued", peer, "rate", median_of(sizes.repeat, [&] { return callbacks_queued_once(sizes.callbacks); }),
-           "callbacks/s");
-    report("callbacks_chained", peer, "rate",
-           median_of(sizes.repeat, [&] { return callbacks_chained_once(sizes.callbacks); }), "callbacks/s");
-    report("task_switch", peer, "switch", median_of(sizes.repeat, [&] { return task_switch_once(sizes.switches); }),
-           "ns/switch");
-    executor_round_trip(sizes);
-    report("timers", peer, "overhead", median_of(sizes.repeat, [&] { return timers_once(sizes.timers); }), "ms");
-    sleeping_tasks(sizes);
-    run_trace_cost(sizes);
+    attempt("callbacks_queued", "lab 01", [&] {
+        report("callbacks_queued", peer, "rate",
+               median_of(sizes.repeat, [&] { return callbacks_queued_once(sizes.callbacks); }), "callbacks/s");
+    });
+    attempt("callbacks_chained", "lab 01", [&] {
+        report("callbacks_chained", peer, "rate",
+               median_of(sizes.repeat, [&] { return callbacks_chained_once(sizes.callbacks); }), "callbacks/s");
+    });
+    attempt("task_switch", "labs 01-04", [&] {
+        report("task_switch", peer, "switch",
+               median_of(sizes.repeat, [&] { return task_switch_once(sizes.switches); }), "ns/switch");
+    });
+    attempt("executor_round_trip", "labs 01-06", [&] { executor_round_trip(sizes); });
+    attempt("timers", "labs 01-02", [&] {
+        report("timers", peer, "overhead", median_of(sizes.repeat, [&] { return timers_once(sizes.timers); }), "ms");
+    });
+    attempt("sleeping_tasks", "labs 01-04", [&] { sleeping_tasks(sizes); });
+    attempt("trace_event", "lab 01", [&] { run_trace_cost(sizes); });
 }
 
 }  // namespace looplab::bench

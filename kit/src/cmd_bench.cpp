@@ -26,6 +26,7 @@ struct BenchRun {
   std::vector<std::string> argv;
   std::string relabel;  // a peer name for every measurement of this run (empty: keep theirs)
   std::string what;     // for messages: "looplab-bench"
+  bool students = false;  // the student's loop: it may be unfinished, or stuck
 };
 
 // Debian's interpreter first: python3-uvloop installs for it, and a python3 earlier on PATH
@@ -42,7 +43,7 @@ std::vector<std::string> size_args(bool quick, int repeat) {
   return args;
 }
 
-std::vector<BenchRun> bench_runs(const KitPaths& paths, bool quick, int repeat) {
+std::vector<BenchRun> bench_runs(const KitPaths& paths, bool quick, int repeat, bool yours) {
   const auto sizes = size_args(quick, repeat);
   auto with_sizes = [&](std::vector<std::string> argv) {
     argv.insert(argv.end(), sizes.begin(), sizes.end());
@@ -54,6 +55,10 @@ std::vector<BenchRun> bench_runs(const KitPaths& paths, bool quick, int repeat) 
       {with_sizes({bench.string()}), "", "looplab-bench"},
       {with_sizes({notrace.string(), "--trace-only"}), "looplab-notrace", "looplab-bench (trace compiled out)"},
   };
+  if (yours) {
+    const fs::path theirs = paths.root / "build" / "bench" / "bench" / "looplab-bench-yours";
+    runs.push_back({with_sizes({theirs.string(), "--peer", "looplab"}), "yours", "your loop (labs/loop)", true});
+  }
   if (auto python = bench_python()) {
     runs.push_back({with_sizes({python->string(), (paths.root / "bench" / "bench_asyncio.py").string()}), "",
                     "bench_asyncio.py"});
@@ -68,7 +73,8 @@ bool collect(const BenchRun& run, bool quick, std::vector<Measurement>& all, boo
   if (verbose) fmt::print("running {} ...\n", run.what);
   std::fflush(stdout);
   RunOptions options;
-  options.timeout = quick ? 120s : 30min;
+  // The reference's workloads take half a minute; a student's loop that takes ten is stuck.
+  options.timeout = quick ? 120s : run.students ? 10min : 30min;
   RunResult result = run_process(run.argv, options);
   std::vector<std::string> problems;
   auto found = parse_measurements(result.output, problems);
@@ -85,6 +91,16 @@ bool collect(const BenchRun& run, bool quick, std::vector<Measurement>& all, boo
   }
   for (const auto& problem : problems) fmt::print("  {}\n", problem);
   if (result.exited_cleanly() && problems.empty() && !found.empty()) return true;
+  if (run.students && result.exited_cleanly() && found.empty()) {
+    fmt::print("{}: no workload could run on it yet; each line above names the labs it needs.\n", run.what);
+    return false;
+  }
+  if (run.students && result.timed_out) {
+    fmt::print("{} FAILED: still running after {} min. A workload never finished on your loop: does run_forever "
+               "return after stop()? Does every lab's check pass?\n", run.what,
+               std::chrono::duration_cast<std::chrono::minutes>(options.timeout).count());
+    return false;
+  }
   fmt::print("{} FAILED: {}\n", run.what, result.exited_cleanly() ? "no measurements in its output" : describe(result));
   if (!verbose) fmt::print("{}\n", result.output);
   return false;
@@ -95,7 +111,7 @@ bool collect(const BenchRun& run, bool quick, std::vector<Measurement>& all, boo
 void test_bench_quick(const KitPaths& paths, Tally& tally) {
   std::vector<Measurement> all;
   bool ok = true;
-  const auto runs = bench_runs(paths, true, 0);
+  const auto runs = bench_runs(paths, true, 0, false);
   for (const BenchRun& run : runs) ok = collect(run, true, all, false) && ok;
   // Every workload 1-6 must have its ratio line with Asio at least, and the trace cost its figure.
   const auto ratios = ratio_lines(all);
@@ -107,10 +123,10 @@ void test_bench_quick(const KitPaths& paths, Tally& tally) {
   tally.add(ok && complete);
 }
 
-int cmd_bench(const KitPaths& paths, bool quick, int repeat) {
+int cmd_bench(const KitPaths& paths, bool quick, int repeat, bool yours) {
   std::vector<Measurement> all;
   bool ok = true;
-  for (const BenchRun& run : bench_runs(paths, quick, repeat)) ok = collect(run, quick, all, true) && ok;
+  for (const BenchRun& run : bench_runs(paths, quick, repeat, yours)) ok = collect(run, quick, all, true) && ok;
   fmt::print("\n{}", bench_table(all));
   if (auto cost = trace_cost(all)) {
     fmt::print("\ntrace recorder: {:.1f} ns per event while recording ({:.1f} events per callback), "

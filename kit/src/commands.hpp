@@ -26,8 +26,9 @@ int cmd_plants(const std::string& from, const std::string& to, const std::vector
 // Runs looplab-bench from the two bench builds the script made (build/bench, and build/bench-notrace
 // with the trace recorder compiled out) and bench/bench_asyncio.py when python3 is there; prints
 // the table, the trace recorder's cost and one ratio line per workload. `quick`: tiny sizes, once.
-// `repeat` > 0 overrides the number of runs per workload.
-int cmd_bench(const KitPaths& paths, bool quick, int repeat);
+// `repeat` > 0 overrides the number of runs per workload. `yours`: also looplab-bench-yours, the
+// same workloads on the student's loop, shown in a "yours" column (the ratios stay the reference's).
+int cmd_bench(const KitPaths& paths, bool quick, int repeat, bool yours);
 
 // --- the fuzz targets (cmd_fuzz.cpp) ------------------------------------------------------
 // Runs each libFuzzer target of the fuzz build the script made (build/fuzz), or only `only`, for

@@ -82,6 +82,8 @@ int main(int argc, char** argv) {
     bench->add_flag("--quick", quick_bench, "tiny sizes, run once: a smoke test");
     bench->add_option("--repeat", bench_repeat, "runs of each workload; the median is reported (default 5)")
         ->check(CLI::Range(1, 100));
+    bool bench_yours = false;
+    bench->add_flag("--yours", bench_yours, "also measure your loop (labs/loop), in a column of its own");
     int fuzz_seconds = 300;
     std::string fuzz_target;
     auto* fuzz = app.add_subcommand("fuzz", "run the libFuzzer targets (build/fuzz, clang) for a while each");
@@ -127,7 +129,7 @@ int main(int argc, char** argv) {
         if (*watch) return cmd_watch(paths, watch_lab);
         if (*demo) return cmd_demo(paths, lab, reference);
         if (*grade) return cmd_grade(paths, grade_json, through, variant);
-        if (*bench) return cmd_bench(paths, quick_bench, bench_repeat);
+        if (*bench) return cmd_bench(paths, quick_bench, bench_repeat, bench_yours);
         if (*fuzz) return cmd_fuzz(paths, paths.root / "build" / "fuzz", fuzz_seconds, fuzz_target);
         if (*validate) return cmd_validate_trace(trace_file);
         if (*starter) return cmd_starter(from, to, check_only, quiet);

@@ -78,3 +78,18 @@ TEST_CASE("the table has a row per workload and metric and a column per peer mea
   CHECK_THAT(table, Contains("callbacks_queued rate") && Contains("15 M") && Contains("callbacks/s"));
   CHECK_THAT(table, Contains("executor_round_trip p99") && Contains("80"));
 }
+
+TEST_CASE("the student's loop gets a column beside the reference's but no ratio of its own", "[kit][bench]") {
+  auto all = parse(line("callbacks_chained", "looplab", "rate", 2e7, "callbacks/s") +
+                   line("callbacks_chained", "asio", "rate", 4e7, "callbacks/s"));
+  auto yours = parse(line("callbacks_chained", "looplab", "rate", 1e7, "callbacks/s"));
+  yours[0].peer = "yours";  // as ./looplab bench --yours relabels looplab-bench-yours's lines
+  all.push_back(yours[0]);
+  const std::string table = bench_table(all);
+  const std::string header = table.substr(0, table.find('\n'));
+  REQUIRE(header.find("yours") != std::string::npos);
+  CHECK(header.find("looplab") < header.find("yours"));
+  CHECK(header.find("yours") < header.find("asio"));
+  CHECK_THAT(table, Contains("10 M"));
+  CHECK(ratio_lines(all) == std::vector<std::string>{"ratio callbacks_chained: looplab/asio=0.5"});
+}

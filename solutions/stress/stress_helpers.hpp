@@ -13,6 +13,7 @@
 #include <string>
 
 #include "event_loop.hpp"
+#include "real_loop_helpers.hpp"
 
 #ifndef LOOPLAB_STRESS_SCALE
 #define LOOPLAB_STRESS_SCALE 1
@@ -38,14 +39,7 @@ inline std::uint64_t stress_seed() {
 
 // Runs the loop until something stops it or stress_limit passes. True if the limit stopped it.
 inline bool run_bounded(EventLoop& loop, Duration limit = stress_limit) {
-    bool fired = false;
-    TimerHandle safety = loop.call_later(limit, [&loop, &fired] {
-        fired = true;
-        loop.stop();
-    }, "stress safety timer");
-    loop.run_forever();
-    safety.cancel();
-    return fired;
+    return testing::run_with_safety_timer(loop, limit);
 }
 
 // Counts the live instances of whatever holds one: a coroutine frame (a local), a callback's

@@ -28,10 +28,11 @@ bool run_until_done(EventLoop& loop, Future<T> future) {
     return future.done();
 }
 
-// Runs the loop until something stops it, or the safety timer does. Returns true if it was the safety timer.
-inline bool run_with_safety_timer(EventLoop& loop) {
+// Runs the loop until something stops it, or the safety timer does after `limit`. Returns true if
+// it was the safety timer.
+inline bool run_with_safety_timer(EventLoop& loop, Duration limit = safety_limit) {
     bool fired = false;
-    TimerHandle safety = loop.call_later(safety_limit, [&loop, &fired] {
+    TimerHandle safety = loop.call_later(limit, [&loop, &fired] {
         fired = true;
         loop.stop();
     }, "safety timer");
