@@ -13,8 +13,9 @@
 //   gives it back. Every block comes from ::operator new, so any thread may also delete it.
 // - A cache keeps at most max_cached blocks; more go back to the system at once. A thread's cache
 //   is emptied when the thread ends; a block given back after that is deleted at once.
-// - Under AddressSanitizer nothing is cached: every block is deleted, so ASan still catches a
-//   handle used after it was freed. (ThreadSanitizer keeps the cache, and so checks it.)
+// - Under AddressSanitizer (GCC's or clang's) nothing is cached: every block is deleted, so ASan
+//   still catches a handle used after it was freed. (ThreadSanitizer keeps the cache, and so
+//   checks it.)
 #pragma once
 
 #include <algorithm>
@@ -25,7 +26,16 @@ namespace looplab {
 
 namespace detail {
 
+// Is AddressSanitizer on? GCC says so with __SANITIZE_ADDRESS__, clang with __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
+#define LOOPLAB_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LOOPLAB_UNDER_ASAN 1
+#endif
+#endif
+
+#if defined(LOOPLAB_UNDER_ASAN)
 inline constexpr std::size_t max_cached = 0;
 #else
 inline constexpr std::size_t max_cached = 4096;  // blocks per size per thread (~600 KiB of handles)
