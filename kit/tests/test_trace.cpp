@@ -90,6 +90,80 @@ TEST_CASE("An enclosing span is written before the spans inside it", "[kit][trac
     REQUIRE(order == std::vector<std::string>{"run_once", "cb"});
 }
 
+TEST_CASE("Events given a span's start share its timestamp", "[kit][trace]") {
+    trace::start();
+    const std::uint64_t flow = trace::start_flow("call_soon");
+    {
+        trace::Span span(trace::Category::callback, "cb");
+        trace::counter("ready queue", "length", 2, span.started());
+        trace::flow_end(flow, "call_soon", span.started());
+    }
+    trace::stop();
+    auto doc = nlohmann::json::parse(trace::to_json());
+    double span_ts = -1, counter_ts = -2, flow_end_ts = -3;
+    for (const auto& e : doc["traceEvents"]) {
+        if (e["ph"] == "X") span_ts = e["ts"];
+        if (e["ph"] == "C") counter_ts = e["ts"];
+        if (e["ph"] == "f") flow_end_ts = e["ts"];
+    }
+    CHECK(counter_ts == span_ts);
+    CHECK(flow_end_ts == span_ts);
+}
+
+TEST_CASE("A span still open when a new session starts is left out of the new one", "[kit][trace]") {
+    trace::start();
+    {
+        trace::Span stale(trace::Category::callback, "from the first session");
+        trace::start();  // forgets the first session's events and the text the span's name is in
+        trace::Span fresh(trace::Category::callback, "from the second session");
+    }
+    trace::stop();
+    auto doc = nlohmann::json::parse(trace::to_json());
+    std::vector<std::string> spans;
+    for (const auto& e : doc["traceEvents"]) {
+        if (e["ph"] == "X") spans.push_back(e["name"]);
+    }
+    CHECK(spans == std::vector<std::string>{"from the second session"});
+}
+
+TEST_CASE("Events keep their own copy of names the caller has since destroyed", "[kit][trace]") {
+    trace::start();
+    for (int i = 0; i < 3; ++i) {
+        std::string name = "callback number " + std::to_string(i) + " with a name too long for SSO";
+        trace::Span span(trace::Category::callback, name);
+        trace::instant(trace::Category::timer, "fired", name, "delay_us", i);
+        name.assign(name.size(), 'x');  // what the recorder copied must not change with it
+    }
+    trace::stop();
+    auto doc = nlohmann::json::parse(trace::to_json());
+    std::vector<std::string> names, details;
+    for (const auto& e : doc["traceEvents"]) {
+        if (e["ph"] == "X") names.push_back(e["name"]);
+        if (e["ph"] == "i") details.push_back(e["args"]["detail"]);
+    }
+    const std::vector<std::string> expected{"callback number 0 with a name too long for SSO",
+                                            "callback number 1 with a name too long for SSO",
+                                            "callback number 2 with a name too long for SSO"};
+    CHECK(names == expected);
+    CHECK(details == expected);
+}
+
+TEST_CASE("A session of many events keeps every one, in order", "[kit][trace]") {
+    constexpr int count = 10'000;  // more than two of the recorder's chunks
+    trace::start();
+    for (int i = 0; i < count; ++i) trace::counter("ready queue", "length", i);
+    trace::stop();
+    REQUIRE(trace::event_count() == count);
+    auto doc = nlohmann::json::parse(trace::to_json());
+    int next = 0;
+    for (const auto& e : doc["traceEvents"]) {
+        if (e["ph"] != "C") continue;
+        if (e["args"]["length"] != next) break;
+        ++next;
+    }
+    CHECK(next == count);
+}
+
 TEST_CASE("Ticker steps count as inside the executor job only when they lie within its span", "[kit][trace]") {
     const std::string trace = R"({"traceEvents":[
         {"ph":"M","name":"thread_name","pid":1,"tid":1,"args":{"name":"loop"}},

@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <fstream>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <fmt/format.h>
@@ -14,16 +16,39 @@
 namespace looplab::trace {
 namespace {
 
+using detail::TextRef;
+
+// One event as recording writes it: fixed size, nothing to allocate, no pointer to follow.
+// Strings live in the thread's text buffer; times are raw clock readings, converted to the
+// session's microseconds only when the trace is written.
 struct Event {
-    char phase;  // Chrome's "ph": X complete, i instant, C counter, b/e async, s/f flow
+    std::int64_t ts_ns;         // the clock's reading, in ns since its epoch
+    std::int64_t dur_ns;        // X only
+    std::uint64_t id_or_value;  // b/e/s/f: the id; X, C and i: the numeric argument's value
+    TextRef name;
+    TextRef arg_name;           // empty: no numeric argument (X, C and i events)
+    TextRef detail;             // i events: args.detail
+    char phase;                 // Chrome's "ph": X complete, i instant, C counter, b/e async, s/f flow
     Category cat;
-    std::string name;
-    std::int64_t ts_ns;   // since the session started
-    std::int64_t dur_ns;  // X only
-    std::uint64_t id;     // b/e/s/f only
-    std::string arg_name;  // one optional numeric argument (X, C and i events)
-    std::int64_t arg_value;
-    std::string detail;    // i events: args.detail, a string
+};
+
+// A thread's events, in chunks that never move: appending never copies what is already there,
+// and the chunks stay allocated from one session to the next, so their pages are touched once.
+class EventLog {
+  public:
+    void push(const Event& event) {
+        if (size_ == chunks_.size() * chunk_events) chunks_.push_back(std::make_unique_for_overwrite<Event[]>(chunk_events));
+        chunks_[size_ / chunk_events][size_ % chunk_events] = event;
+        ++size_;
+    }
+    std::size_t size() const { return size_; }
+    const Event& operator[](std::size_t i) const { return chunks_[i / chunk_events][i % chunk_events]; }
+    void clear() { size_ = 0; }
+
+  private:
+    static constexpr std::size_t chunk_events = 4096;  // 224 KiB a chunk
+    std::vector<std::unique_ptr<Event[]>> chunks_;
+    std::size_t size_ = 0;
 };
 
 // One thread's events. Only its own thread appends; the registry owns it, so events survive the
@@ -31,8 +56,22 @@ struct Event {
 struct ThreadBuffer {
     int tid;
     std::string thread_name;
-    std::vector<Event> events;
+    EventLog events;
+    std::string text;     // every event's strings, one after another
     bool exited = false;  // the thread has ended: the next start() forgets this buffer
+
+    TextRef add_text(std::string_view s) {
+        // Offsets are 32-bit: a session that wrote 4 GiB of names gets empty ones from then on.
+        if (s.empty() || text.size() + s.size() > UINT32_MAX) return {};
+        TextRef ref{static_cast<std::uint32_t>(text.size()), static_cast<std::uint32_t>(s.size())};
+        text.append(s);
+        return ref;
+    }
+    std::string_view text_of(TextRef ref) const { return {text.data() + ref.offset, ref.size}; }
+    void clear() {
+        events.clear();
+        text.clear();  // keeps its capacity, like the chunks
+    }
 };
 
 struct Registry {
@@ -40,7 +79,7 @@ struct Registry {
     std::vector<std::unique_ptr<ThreadBuffer>> buffers;
     int next_tid = 1;  // never reused: a forgotten thread's tid stays unique
     std::atomic<std::uint64_t> next_id{1};
-    Clock::time_point zero = Clock::now();
+    Clock::time_point zero = Clock::now();  // the session's time 0
 };
 
 Registry& registry() {
@@ -79,12 +118,40 @@ ThreadBuffer& this_thread_buffer() {
     return *buffer;
 }
 
-std::int64_t since_zero(Clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(t - registry().zero).count();
+std::int64_t nanoseconds(Clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
 }
 
-void record(Event event) {
-    this_thread_buffer().events.push_back(std::move(event));
+// Appends one event to this thread's log, copying its strings into the thread's text buffer.
+void record(char phase, Category cat, std::string_view name, Clock::time_point at, std::int64_t dur_ns = 0,
+            std::uint64_t id_or_value = 0, std::string_view arg_name = {}, std::string_view detail = {}) {
+    ThreadBuffer& buffer = this_thread_buffer();
+    buffer.events.push({.ts_ns = nanoseconds(at),
+                        .dur_ns = dur_ns,
+                        .id_or_value = id_or_value,
+                        .name = buffer.add_text(name),
+                        .arg_name = buffer.add_text(arg_name),
+                        .detail = buffer.add_text(detail),
+                        .phase = phase,
+                        .cat = cat});
+}
+
+// A span's name was copied when it began; its event is recorded when it ends.
+void record_span(Category cat, TextRef name, Clock::time_point begin, Clock::time_point end,
+                 std::string_view arg_name, std::int64_t arg_value) {
+    ThreadBuffer& buffer = this_thread_buffer();
+    buffer.events.push({.ts_ns = nanoseconds(begin),
+                        .dur_ns = nanoseconds(end) - nanoseconds(begin),
+                        .id_or_value = static_cast<std::uint64_t>(arg_value),
+                        .name = name,
+                        .arg_name = buffer.add_text(arg_name),
+                        .detail = {},
+                        .phase = 'X',
+                        .cat = cat});
+}
+
+Clock::time_point now_unless_given(Clock::time_point at) {
+    return at == Clock::time_point{} ? Clock::now() : at;  // a span that was not active has no start
 }
 
 // JSON string escaping for names: quotes, backslashes and control characters.
@@ -112,25 +179,26 @@ std::string micros(std::int64_t ns) {
     return fmt::format("{}.{:03}", ns / 1000, ns % 1000);
 }
 
-void append_event(std::string& out, const Event& e, int tid) {
+void append_event(std::string& out, const ThreadBuffer& buffer, const Event& e, std::int64_t zero_ns) {
     out += fmt::format(R"({{"ph":"{}","cat":"{}","name":)", e.phase, category_name(e.cat));
-    append_escaped(out, e.name);
-    out += fmt::format(R"(,"pid":1,"tid":{},"ts":{})", tid, micros(e.ts_ns));
+    append_escaped(out, buffer.text_of(e.name));
+    out += fmt::format(R"(,"pid":1,"tid":{},"ts":{})", buffer.tid, micros(e.ts_ns - zero_ns));
     if (e.phase == 'X') out += fmt::format(R"(,"dur":{})", micros(e.dur_ns));
-    if (e.phase == 'b' || e.phase == 'e') out += fmt::format(R"(,"id":"0x{:x}")", e.id);
-    if (e.phase == 's' || e.phase == 'f') out += fmt::format(R"(,"id":{})", e.id);
+    if (e.phase == 'b' || e.phase == 'e') out += fmt::format(R"(,"id":"0x{:x}")", e.id_or_value);
+    if (e.phase == 's' || e.phase == 'f') out += fmt::format(R"(,"id":{})", e.id_or_value);
     if (e.phase == 'f') out += R"(,"bp":"e")";
     if (e.phase == 'i') out += R"(,"s":"t")";
-    if (!e.arg_name.empty() || !e.detail.empty()) {
+    const bool has_value = e.arg_name.size != 0, has_detail = e.detail.size != 0;
+    if (has_value || has_detail) {
         out += R"(,"args":{)";
-        if (!e.detail.empty()) {
+        if (has_detail) {
             out += R"("detail":)";
-            append_escaped(out, e.detail);
+            append_escaped(out, buffer.text_of(e.detail));
         }
-        if (!e.arg_name.empty()) {
-            out += e.detail.empty() ? "" : ",";
-            append_escaped(out, e.arg_name);
-            out += fmt::format(":{}", e.arg_value);
+        if (has_value) {
+            out += has_detail ? "," : "";
+            append_escaped(out, buffer.text_of(e.arg_name));
+            out += fmt::format(":{}", static_cast<std::int64_t>(e.id_or_value));
         }
         out += '}';
     }
@@ -158,14 +226,16 @@ std::string_view category_name(Category category) {
 
 namespace detail {
 std::atomic<bool> recording{false};
+std::atomic<std::uint32_t> session{0};
 }
 
 void start() {
     Registry& reg = registry();
     std::lock_guard lock(reg.mutex);
     std::erase_if(reg.buffers, [](const auto& buffer) { return buffer->exited; });
-    for (auto& buffer : reg.buffers) buffer->events.clear();
+    for (auto& buffer : reg.buffers) buffer->clear();
     reg.zero = Clock::now();
+    detail::session.fetch_add(1, std::memory_order_relaxed);
     detail::recording.store(true, std::memory_order_relaxed);
 }
 
@@ -194,41 +264,47 @@ std::uint64_t new_id() {
 void complete(Category cat, std::string_view name, Clock::time_point begin, Clock::time_point end,
               std::string_view arg_name, std::int64_t arg_value) {
     if (!enabled()) return;
-    record({'X', cat, std::string(name), since_zero(begin), since_zero(end) - since_zero(begin), 0,
-            std::string(arg_name), arg_value, {}});
+    record('X', cat, name, begin, nanoseconds(end) - nanoseconds(begin), static_cast<std::uint64_t>(arg_value), arg_name);
 }
 
 void instant(Category cat, std::string_view name, std::string_view detail, std::string_view arg_name,
              std::int64_t arg_value) {
     if (!enabled()) return;
-    record({'i', cat, std::string(name), since_zero(Clock::now()), 0, 0, std::string(arg_name), arg_value,
-            std::string(detail)});
+    record('i', cat, name, Clock::now(), 0, static_cast<std::uint64_t>(arg_value), arg_name, detail);
 }
 
 void counter(std::string_view name, std::string_view series, std::int64_t value) {
+    counter(name, series, value, Clock::now());
+}
+
+void counter(std::string_view name, std::string_view series, std::int64_t value, Clock::time_point at) {
     if (!enabled()) return;
-    record({'C', Category::queue, std::string(name), since_zero(Clock::now()), 0, 0,
-            std::string(series), value, {}});
+    record('C', Category::queue, name, now_unless_given(at), 0, static_cast<std::uint64_t>(value), series);
 }
 
 void async_begin(Category cat, std::uint64_t id, std::string_view name) {
     if (!enabled()) return;
-    record({'b', cat, std::string(name), since_zero(Clock::now()), 0, id, {}, 0, {}});
+    record('b', cat, name, Clock::now(), 0, id);
 }
 
 void async_end(Category cat, std::uint64_t id, std::string_view name) {
     if (!enabled()) return;
-    record({'e', cat, std::string(name), since_zero(Clock::now()), 0, id, {}, 0, {}});
+    record('e', cat, name, Clock::now(), 0, id);
 }
 
 void flow_begin(std::uint64_t id, std::string_view name) {
     if (!enabled()) return;
-    record({'s', Category::flow, std::string(name), since_zero(Clock::now()), 0, id, {}, 0, {}});
+    record('s', Category::flow, name, Clock::now(), 0, id);
 }
 
 void flow_end(std::uint64_t id, std::string_view name) {
     if (!enabled() || id == 0) return;  // 0: the cause happened before recording started
-    record({'f', Category::flow, std::string(name), since_zero(Clock::now()), 0, id, {}, 0, {}});
+    record('f', Category::flow, name, Clock::now(), 0, id);
+}
+
+void flow_end(std::uint64_t id, std::string_view name, Clock::time_point at) {
+    if (!enabled() || id == 0) return;
+    record('f', Category::flow, name, now_unless_given(at), 0, id);
 }
 
 std::uint64_t detail::start_recorded_flow(std::string_view name) {
@@ -238,12 +314,15 @@ std::uint64_t detail::start_recorded_flow(std::string_view name) {
 }
 
 void Span::begin(std::string_view name) {
-    name_ = std::string(name);
+    session_ = detail::session.load(std::memory_order_relaxed);
+    name_ = this_thread_buffer().add_text(name);
     begin_ = Clock::now();
 }
 
 void Span::end() {
-    complete(cat_, name_, begin_, Clock::now(), arg_name_, arg_value_);
+    // Recorded only in the session it began in: a new session cleared the text its name was in.
+    if (!enabled() || detail::session.load(std::memory_order_relaxed) != session_) return;
+    record_span(cat_, name_, begin_, Clock::now(), arg_name_, arg_value_);
 }
 
 std::string to_json() {
@@ -256,16 +335,18 @@ std::string to_json() {
         first = false;
     };
     for (const auto& buffer : reg.buffers) {
-        if (buffer->events.empty() && buffer->thread_name.rfind("thread-", 0) == 0) continue;
+        if (buffer->events.size() == 0 && buffer->thread_name.rfind("thread-", 0) == 0) continue;
         separate();
         out += fmt::format(R"({{"ph":"M","name":"thread_name","pid":1,"tid":{},"args":{{"name":)",
                            buffer->tid);
         append_escaped(out, buffer->thread_name);
         out += "}}";
     }
+    const std::int64_t zero_ns = nanoseconds(reg.zero);
     for (const auto& buffer : reg.buffers) {
         std::vector<const Event*> events;
-        for (const auto& e : buffer->events) events.push_back(&e);
+        events.reserve(buffer->events.size());
+        for (std::size_t i = 0; i < buffer->events.size(); ++i) events.push_back(&buffer->events[i]);
         // X events are recorded when they end; order by start so readers see a timeline.
         std::stable_sort(events.begin(), events.end(),
                          [](const Event* a, const Event* b) {
@@ -274,7 +355,7 @@ std::string to_json() {
                          });
         for (const Event* e : events) {
             separate();
-            append_event(out, *e, buffer->tid);
+            append_event(out, *buffer, *e, zero_ns);
         }
     }
     out += "\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"producer\":\"looplab\",\"schema\":1}}\n";

@@ -5,8 +5,11 @@
 // looplab viewer open as is. The schema (thread names, categories, phases) is documented in
 // labs/common/TRACE_SCHEMA.md; the viewer and the benchmarks rely on those names.
 //
-// Cost: each thread appends to its own buffer, so recording takes no lock. With LOOPLAB_TRACE=0
-// every LOOPLAB_TRACE_* macro expands to nothing and the recorder is compiled out.
+// Cost: each thread appends to its own buffer, so recording takes no lock. An event is a fixed
+// 56-byte record, its strings copied into one text buffer per thread; JSON is made only when
+// the trace is written. Events of one moment may share one clock reading (`started()` and the
+// overloads taking `at`), since a read costs about 30 ns. With LOOPLAB_TRACE=0 every
+// LOOPLAB_TRACE_* macro expands to nothing and the recorder is compiled out.
 #pragma once
 
 #include <atomic>
@@ -43,6 +46,13 @@ using Clock = std::chrono::steady_clock;
 
 namespace detail {
 extern std::atomic<bool> recording;  // set by start(), cleared by stop(); read through enabled()
+extern std::atomic<std::uint32_t> session;  // counts start()s: a span knows whether its session ended
+
+// Where a string an event names lies in its thread's text buffer.
+struct TextRef {
+    std::uint32_t offset = 0;
+    std::uint32_t size = 0;
+};
 }
 
 // Is a recording session running? One relaxed atomic load, inlined: the loop asks on every
@@ -81,10 +91,13 @@ void complete(Category cat, std::string_view name, Clock::time_point begin, Cloc
 void instant(Category cat, std::string_view name, std::string_view detail = {},
              std::string_view arg_name = {}, std::int64_t arg_value = 0);
 void counter(std::string_view name, std::string_view series, std::int64_t value);
+// The same at `at`, a clock reading taken for another event of the same moment (a span's start).
+void counter(std::string_view name, std::string_view series, std::int64_t value, Clock::time_point at);
 void async_begin(Category cat, std::uint64_t id, std::string_view name);
 void async_end(Category cat, std::uint64_t id, std::string_view name);
 void flow_begin(std::uint64_t id, std::string_view name);  // 's': the cause, inside the current span
 void flow_end(std::uint64_t id, std::string_view name);    // 'f': the effect, binds to the enclosing span
+void flow_end(std::uint64_t id, std::string_view name, Clock::time_point at);  // at the span's start()
 namespace detail {
 std::uint64_t start_recorded_flow(std::string_view name);  // start_flow while recording
 }
@@ -107,16 +120,21 @@ class Span {
     Span(const Span&) = delete;
     Span& operator=(const Span&) = delete;
 
+    // When the span began. An event recorded at the same moment (the flow that ends in this
+    // callback, the queue lengths at the start of an iteration) passes it as its `at`.
+    Clock::time_point started() const { return begin_; }
+
   private:
     void begin(std::string_view name);
     void end();
 
     bool active_;
     Category cat_;
-    std::string name_;
+    std::uint32_t session_ = 0;  // a span that outlives its session (start() again) records nothing
+    detail::TextRef name_;       // copied into the thread's text buffer when the span began
     std::string_view arg_name_;
     std::int64_t arg_value_;
-    Clock::time_point begin_;
+    Clock::time_point begin_{};
 };
 
 }  // namespace looplab::trace

@@ -34,7 +34,7 @@ void Executor::submit(std::function<void()> job, std::string name) {
             named = true;
         }
         LOOPLAB_TRACE_SPAN(span, trace::Category::executor, name);
-        LOOPLAB_TRACE_EVENT(flow_end(flow, "submit"));  // after the span opens, so it binds to it
+        LOOPLAB_TRACE_EVENT(flow_end(flow, "submit", span.started()));  // at the span's start, so it binds to it
         job();
     });
 }
