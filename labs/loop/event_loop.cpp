@@ -19,13 +19,6 @@
 
 namespace looplab {
 
-// The timer heap's order, for std::push_heap and std::pop_heap: they keep the "largest" element
-// at the front, so "larger" here means "due earlier". Equal deadlines: scheduled first, runs first.
-bool EventLoop::timer_later(const Handle& a, const Handle& b) {
-    if (a.state_->when != b.state_->when) return a.state_->when > b.state_->when;
-    return a.state_->sequence > b.state_->sequence;
-}
-
 namespace {
 
 // Lab 04: the loops this thread knows about (asyncio keeps the same two).
@@ -85,9 +78,9 @@ EventLoop::~EventLoop() {
     alive_.reset();
     default_executor_.reset();
     abandon_pending_tasks();  // after the join: no worker still hands results to the tasks
-    for (Handle& timer : timers_) {
-        timer.state_->in_heap = false;
-        timer.state_->timer_loop = nullptr;
+    for (TimerEntry& entry : timers_) {
+        entry.timer.state_->in_heap = false;
+        entry.timer.state_->timer_loop = nullptr;
     }
 }
 

@@ -49,8 +49,7 @@ class Handle {
         const char* trace_flow_name = "call_soon";
 
         // Timers only (lab 02).
-        TimePoint when{};               // the deadline
-        std::uint64_t sequence = 0;     // breaks ties between equal deadlines: first scheduled, first run
+        TimePoint when{};               // the deadline (the heap keeps a copy beside the handle)
         bool in_heap = false;           // still in the loop's timer heap (asyncio: _scheduled)
         EventLoop* timer_loop = nullptr;  // told when a timer in its heap is cancelled
     };

@@ -19,13 +19,6 @@
 
 namespace looplab {
 
-// The timer heap's order, for std::push_heap and std::pop_heap: they keep the "largest" element
-// at the front, so "larger" here means "due earlier". Equal deadlines: scheduled first, runs first.
-bool EventLoop::timer_later(const Handle& a, const Handle& b) {
-    if (a.state_->when != b.state_->when) return a.state_->when > b.state_->when;
-    return a.state_->sequence > b.state_->sequence;
-}
-
 namespace {
 
 // Lab 04: the loops this thread knows about (asyncio keeps the same two).
@@ -85,9 +78,9 @@ EventLoop::~EventLoop() {
     alive_.reset();
     default_executor_.reset();
     abandon_pending_tasks();  // after the join: no worker still hands results to the tasks
-    for (Handle& timer : timers_) {
-        timer.state_->in_heap = false;
-        timer.state_->timer_loop = nullptr;
+    for (TimerEntry& entry : timers_) {
+        entry.timer.state_->in_heap = false;
+        entry.timer.state_->timer_loop = nullptr;
     }
 }
 
@@ -173,7 +166,7 @@ std::optional<Duration> EventLoop::wait_timeout() const {
     // END TODO(lab 01)
     // TODO(lab 02) timer_timeout: with a timer pending, sleep until the earliest deadline, clamped to [0, maximum_wait]. See TUTORIAL.md#lab-02-timers
     if (!timers_.empty()) {
-        Duration until_due = timers_.front().state_->when - time();
+        Duration until_due = timers_.front().when - time();
         return std::clamp(until_due, Duration::zero(), maximum_wait);
     }
     // END TODO(lab 02)
@@ -290,9 +283,9 @@ void EventLoop::close() {
     ready_.clear();  // the callbacks will never run: free what they captured now
     // END TODO(lab 01)
     // TODO(lab 02) close_timers: drop every timer too; each one leaves the heap, so cancelling it later is harmless. See TUTORIAL.md#lab-02-timers
-    for (Handle& timer : timers_) {
-        timer.state_->in_heap = false;
-        timer.state_->timer_loop = nullptr;  // the handle may outlive this loop
+    for (TimerEntry& entry : timers_) {
+        entry.timer.state_->in_heap = false;
+        entry.timer.state_->timer_loop = nullptr;  // the handle may outlive this loop
     }
     timers_.clear();
     cancelled_timers_ = 0;
@@ -362,10 +355,9 @@ TimerHandle EventLoop::call_at(TimePoint when, std::function<void()> callback, s
     check_closed();
     TimerHandle timer(make_handle(std::move(callback), std::move(name), "call_at").state_);
     timer.state_->when = when;
-    timer.state_->sequence = next_timer_sequence_++;
     timer.state_->in_heap = true;
     timer.state_->timer_loop = this;
-    timers_.push_back(timer);
+    timers_.push_back({when, next_timer_sequence_++, timer});
     std::push_heap(timers_.begin(), timers_.end(), timer_later);
     return timer;
     // END TODO(lab 02)
@@ -388,18 +380,18 @@ void EventLoop::timer_cancelled(const Handle& timer) {
 // a heap is expensive). When they are most of a large heap, rebuilding it is cheaper.
 void EventLoop::drop_cancelled_timers() {
     // TODO(lab 02) drop_cancelled_timers: rebuild the heap without cancelled timers when there are more than 100 and over half are cancelled; otherwise pop cancelled timers off its front. See TUTORIAL.md#lab-02-timers
-    auto leave_heap = [this](Handle& timer) {
-        timer.state_->in_heap = false;
-        if (timer.cancelled()) --cancelled_timers_;
+    auto leave_heap = [this](TimerEntry& entry) {
+        entry.timer.state_->in_heap = false;
+        if (entry.timer.cancelled()) --cancelled_timers_;
     };
     if (timers_.size() > 100 && cancelled_timers_ * 2 > timers_.size()) {
-        auto cancelled = std::partition(timers_.begin(), timers_.end(), [](const Handle& t) { return !t.cancelled(); });
+        auto cancelled = std::partition(timers_.begin(), timers_.end(), [](const TimerEntry& e) { return !e.timer.cancelled(); });
         std::for_each(cancelled, timers_.end(), leave_heap);
         timers_.erase(cancelled, timers_.end());
         std::make_heap(timers_.begin(), timers_.end(), timer_later);
         return;
     }
-    while (!timers_.empty() && timers_.front().cancelled()) {
+    while (!timers_.empty() && timers_.front().timer.cancelled()) {
         std::pop_heap(timers_.begin(), timers_.end(), timer_later);
         leave_heap(timers_.back());
         timers_.pop_back();
@@ -412,9 +404,9 @@ void EventLoop::move_due_timers() {
     // TODO(lab 02) move_due_timers: pop every timer due before time() + clock_resolution off the heap and append it to the ready queue. See TUTORIAL.md#lab-02-timers
     if (timers_.empty()) return;  // no clock read: it costs as much as a small callback
     const TimePoint end = time() + clock_resolution;
-    while (!timers_.empty() && timers_.front().state_->when < end) {
+    while (!timers_.empty() && timers_.front().when < end) {
         std::pop_heap(timers_.begin(), timers_.end(), timer_later);
-        Handle due = std::move(timers_.back());
+        Handle due = std::move(timers_.back().timer);
         timers_.pop_back();
         due.state_->in_heap = false;
         if (due.cancelled()) --cancelled_timers_;  // it was counted; the ready queue skips it
