@@ -127,31 +127,25 @@ void summarize_unsolved(int lab, const std::vector<const CaseResult*>& failures,
     }
 }
 
-int check_lab(const Lab& lab, const Manifest& manifest, const std::vector<SourceFile>& files, const KitPaths& paths,
-              const std::string& variant) {
-    auto binary = lab.tests.find(variant);
-    if (binary == lab.tests.end()) {
-        fmt::print("{}: not built for your loop\n", lab.label());
-        return 1;
-    }
-    fmt::print("Running the tests of {} on your loop ...\n", lab.label());
-    std::fflush(stdout);
-    SuiteResult suite = run_suite(binary->second, runner_options(manifest.test_timeout));
+// Prints how `lab`'s tests went on the student's loop, and explains the first failures.
+// Returns 1 when any test failed, else 0.
+int report_lab(const Lab& lab, const SuiteResult& suite, const fs::path& binary, const Manifest& manifest,
+               const std::vector<SourceFile>& files, const KitPaths& paths) {
     if (!suite.error.empty()) {
         fmt::print("{}: the tests could not run: {}\n", lab.label(), suite.error);
         return 1;
     }
-    auto tags = list_case_tags(binary->second, runner_options(manifest.test_timeout));
     std::vector<const CaseResult*> failures;
     for (const auto& c : suite.cases) {
         if (c.outcome != Outcome::passed) failures.push_back(&c);
     }
-    fmt::print("\n{}: {}/{} tests pass on your loop\n", lab.label(), suite.passed(), suite.total());
+    fmt::print("{}: {}/{} tests pass on your loop\n", lab.label(), suite.passed(), suite.total());
     if (failures.empty()) return 0;
+    auto tags = list_case_tags(binary, runner_options(manifest.test_timeout));
     summarize_unsolved(lab.number, failures, files);
     int shown = 0;
     for (const CaseResult* c : failures) {
-        if (shown++ < shown_in_full) explain(*c, lab.number, tags[c->name], files, paths, binary->second);
+        if (shown++ < shown_in_full) explain(*c, lab.number, tags[c->name], files, paths, binary);
     }
     if (failures.size() > shown_in_full) {
         fmt::print("\n...and {} more failing:\n", failures.size() - shown_in_full);
@@ -160,6 +154,39 @@ int check_lab(const Lab& lab, const Manifest& manifest, const std::vector<Source
         }
     }
     return 1;
+}
+
+// Runs the test programs of labs 1..`through` together (their cases share one pool of workers,
+// so lab 06's long threaded test no longer holds up lab 07's), then reports lab by lab.
+// Returns, for each lab in order, 1 if a test failed or could not run, else 0.
+std::vector<std::pair<const Lab*, int>> check_labs(int through, const Manifest& manifest,
+                                                   const std::vector<SourceFile>& files, const KitPaths& paths,
+                                                   const std::string& variant) {
+    std::vector<const Lab*> labs;
+    std::vector<fs::path> binaries;
+    for (const Lab& lab : manifest.labs) {
+        if (lab.number > through) continue;
+        auto binary = lab.tests.find(variant);
+        labs.push_back(&lab);
+        binaries.push_back(binary == lab.tests.end() ? fs::path{} : binary->second);
+    }
+    fmt::print("Running the tests of {} on your loop ...\n",
+               labs.size() == 1 ? labs.front()->label() : fmt::format("labs 01..{:02}", through));
+    std::fflush(stdout);
+    const std::vector<SuiteResult> suites = run_suites(binaries, runner_options(manifest.test_timeout));
+    std::vector<std::pair<const Lab*, int>> failed;
+    fmt::print("\n");
+    for (std::size_t i = 0; i < labs.size(); ++i) {
+        // A lab whose failures were explained ends with a blank line: the next lab's line stands apart.
+        if (i > 0 && failed.back().second != 0) fmt::print("\n");
+        if (binaries[i].empty()) {
+            fmt::print("{}: not built for your loop\n", labs[i]->label());
+            failed.emplace_back(labs[i], 1);
+            continue;
+        }
+        failed.emplace_back(labs[i], report_lab(*labs[i], suites[i], binaries[i], manifest, files, paths));
+    }
+    return failed;
 }
 
 // The compiler's first errors when the student's loop did not build; nothing when it did.
@@ -209,9 +236,17 @@ int cmd_status(const KitPaths& paths) {
     Manifest manifest = load_manifest(paths.manifest());
     auto files = student_regions(paths);
     const bool stale = compile_errors(paths).has_value();
+    // Every lab's tests at once (one pool of workers), unless the programs are from an older build.
+    std::vector<fs::path> binaries;
+    for (const Lab& lab : manifest.labs) {
+        auto binary = lab.tests.find("yours");
+        binaries.push_back(binary == lab.tests.end() || stale ? fs::path{} : binary->second);
+    }
+    const std::vector<SuiteResult> suites = run_suites(binaries, runner_options(manifest.test_timeout));
     fmt::print("{:<28} {:>14} {:>16}\n", "lab", "tests passing", "regions edited");
     std::optional<int> next;  // the first lab whose tests do not all pass yet
-    for (const Lab& lab : manifest.labs) {
+    for (std::size_t i = 0; i < manifest.labs.size(); ++i) {
+        const Lab& lab = manifest.labs[i];
         int regions = 0, started = 0;
         for (const auto& file : files) {
             for (const auto& region : file.regions) {
@@ -221,11 +256,10 @@ int cmd_status(const KitPaths& paths) {
             }
         }
         std::string passing = "not built";
-        auto binary = lab.tests.find("yours");
+        const SuiteResult& suite = suites[i];
         if (stale) {
             passing = "no build";  // the test programs there are from an older build
-        } else if (binary != lab.tests.end() && fs::exists(binary->second)) {
-            SuiteResult suite = run_suite(binary->second, runner_options(manifest.test_timeout));
+        } else if (!binaries[i].empty() && fs::exists(binaries[i])) {
             passing = suite.error.empty() ? fmt::format("{}/{}", suite.passed(), suite.total()) : "did not run";
             if (suite.error.empty() && suite.total() > 0 && suite.passed() == suite.total()) passing += " done";
         }
@@ -252,11 +286,9 @@ int cmd_check(const KitPaths& paths, int number, const std::string& variant) {
     const auto files = variant == "yours" ? student_regions(paths) : std::vector<SourceFile>{};
     int failed_labs = 0;
     std::vector<std::string> unfinished_earlier;  // "01", "04": labs this one builds on
-    for (const Lab& lab : manifest.labs) {
-        if (lab.number > number) continue;
-        const int failed = check_lab(lab, manifest, files, paths, variant);
+    for (const auto& [lab, failed] : check_labs(number, manifest, files, paths, variant)) {
         failed_labs += failed;
-        if (failed != 0 && lab.number < number) unfinished_earlier.push_back(fmt::format("{:02}", lab.number));
+        if (failed != 0 && lab->number < number) unfinished_earlier.push_back(fmt::format("{:02}", lab->number));
     }
     if (failed_labs == 0) {
         fmt::print("\nAll tests of labs 01..{:02} pass on your loop. Well done!\n", number);

@@ -230,20 +230,33 @@ CaseResult run_case(const std::filesystem::path& binary, const std::string& name
 }
 
 SuiteResult run_suite(const std::filesystem::path& binary, const RunnerOptions& options) {
-  SuiteResult suite;
-  auto list = list_cases(binary, options);
-  if (!list.error.empty()) {
-    suite.error = list.error;
-    return suite;
-  }
-  suite.cases.resize(list.names.size());
+  return std::move(run_suites({binary}, options).front());
+}
+
+std::vector<SuiteResult> run_suites(const std::vector<std::filesystem::path>& binaries, const RunnerOptions& options) {
+  std::vector<SuiteResult> suites(binaries.size());
+  std::vector<CaseList> lists(binaries.size());
   run_in_parallel(
-      list.names.size(), options.jobs,
-      [&](std::size_t i) { suite.cases[i] = run_case(binary, list.names[i], options); },
+      binaries.size(), options.jobs, [&](std::size_t b) { lists[b] = list_cases(binaries[b], options); },
+      [](std::size_t) {});
+  // Every program's cases in one queue, program by program: a slow case of one then runs beside
+  // the cases of the next instead of holding up everything behind it.
+  std::vector<std::pair<std::size_t, std::size_t>> queue;  // (program, case)
+  for (std::size_t b = 0; b < binaries.size(); ++b) {
+    suites[b].error = lists[b].error;
+    suites[b].cases.resize(lists[b].error.empty() ? lists[b].names.size() : 0);
+    for (std::size_t c = 0; c < suites[b].cases.size(); ++c) queue.emplace_back(b, c);
+  }
+  run_in_parallel(
+      queue.size(), options.jobs,
       [&](std::size_t i) {
-        if (options.on_case_done) options.on_case_done(suite.cases[i]);
+        const auto [b, c] = queue[i];
+        suites[b].cases[c] = run_case(binaries[b], lists[b].names[c], options);
+      },
+      [&](std::size_t i) {
+        if (options.on_case_done) options.on_case_done(suites[queue[i].first].cases[queue[i].second]);
       });
-  return suite;
+  return suites;
 }
 
 // ---- Reading Catch2's report -----------------------------------------------------------------

@@ -70,6 +70,10 @@ CaseResult run_case(const std::filesystem::path& binary, const std::string& name
 // Lists the cases, then runs each one with run_case(), up to options.jobs at a time.
 SuiteResult run_suite(const std::filesystem::path& binary, const RunnerOptions& options);
 
+// run_suite for several programs at once, one result each, in the order given. Their cases share
+// one pool of options.jobs workers, so a slow case of one program overlaps the next program's.
+std::vector<SuiteResult> run_suites(const std::vector<std::filesystem::path>& binaries, const RunnerOptions& options);
+
 // The command-line argument that selects exactly the test case `name` in Catch2 v2: quoted, with
 // backslashes before the characters its test-spec parser treats specially. (Names starting or
 // ending with '*' are the exception: Catch2 always reads that '*' as a wildcard.)

@@ -221,6 +221,31 @@ TEST_CASE("run_suite runs every case in a process of its own", "[kit][runner]") 
   }
 }
 
+TEST_CASE("run_suites runs several programs' cases in one pool and reports each program apart", "[kit][runner]") {
+  auto options = options_with("[quick]");
+  int heard = 0;
+  options.on_case_done = [&](const CaseResult&) { ++heard; };
+  auto suites = run_suites({fixture, "/nonexistent/lab02_tests_yours", fixture}, options);
+  REQUIRE(suites.size() == 3);
+  SECTION("each program's result sits where the program was named") {
+    CHECK((suites[0].total() == 21 && suites[0].passed() == 13));
+    CHECK((suites[2].total() == 21 && suites[2].passed() == 13));
+  }
+  SECTION("a program that was not built is an error of its own, and the others still run") {
+    CHECK((suites[1].total() == 0 && !suites[1].error.empty()));
+  }
+  SECTION("every program's cases come in its listed order") {
+    CHECK(suites[0].cases.front().name == "a passing test");
+    CHECK(suites[2].cases.front().name == "a passing test");
+  }
+  SECTION("the callback hears about every case of every program once") {
+    CHECK(heard == 42);
+  }
+  SECTION("no program at all gives no results") {
+    CHECK(run_suites({}, options).empty());
+  }
+}
+
 TEST_CASE("trim_catch_output keeps only the substance of Catch2's report", "[kit][runner]") {
   const std::string report =
       "Filters: \"x\"\n\n" + std::string(79, '~') +
