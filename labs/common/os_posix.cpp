@@ -4,9 +4,13 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+#include <fcntl.h>
 #include <netdb.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 
@@ -38,6 +42,31 @@ std::optional<std::size_t> heap_bytes_in_use() {
 #else
     return std::nullopt;
 #endif
+}
+
+FileDescriptorsTaken::FileDescriptorsTaken() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+        old_soft_limit_ = limit.rlim_cur;
+        limit.rlim_cur = std::min<rlim_t>(limit.rlim_cur, 4096);
+        limit_lowered_ = setrlimit(RLIMIT_NOFILE, &limit) == 0;
+    }
+    const int null_device = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null_device < 0) return;  // none left already
+    taken_.push_back(null_device);
+    for (int fd; (fd = ::fcntl(null_device, F_DUPFD_CLOEXEC, 0)) >= 0;) taken_.push_back(fd);
+}
+
+void FileDescriptorsTaken::give_back() {
+    for (int fd : taken_) ::close(fd);
+    taken_.clear();
+    if (!limit_lowered_) return;
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+        limit.rlim_cur = static_cast<rlim_t>(old_soft_limit_);
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+    limit_lowered_ = false;
 }
 
 }  // namespace looplab::os

@@ -2,6 +2,7 @@
 // accept loop (serve) and run_connection. Yours: handle_connection, dispatch, stop.
 #include "service.hpp"
 
+#include <cerrno>
 #include <exception>
 #include <system_error>
 #include <utility>
@@ -12,6 +13,7 @@
 #include <asio/write.hpp>
 
 #include "event_loop.hpp"
+#include "task.hpp"
 #include "use_task.hpp"
 
 namespace looplab {
@@ -77,6 +79,17 @@ std::size_t Service::open_connections() const {
     return open;
 }
 
+namespace {
+
+// Accept errors that say the process or the system has nothing left to accept a connection with.
+// (Asio reports them in its own category, which std::errc does not match: compare with its names.)
+bool out_of_resources(std::error_code error) {
+    return error == asio::error::no_descriptors || error == asio::error::no_buffer_space ||
+           error == asio::error::no_memory || error == std::error_code(ENFILE, asio::error::get_system_category());
+}
+
+}  // namespace
+
 Task<void> Service::serve() {
     while (!stopping_) {
         std::optional<tcp::socket> peer;
@@ -88,7 +101,12 @@ Task<void> Service::serve() {
         }
         if (error) {
             if (stopping_ || !acceptor_.is_open()) break;
-            continue;  // one failed accept (the client gave up already): go on serving
+            ++failed_accepts_;
+            // Out of file descriptors (or kernel memory), the next accept would fail at once too,
+            // and retrying at once would spin the loop until a connection closes. So pause, as
+            // Go's net/http and most servers do: the client waits in the listen backlog meanwhile.
+            if (out_of_resources(error)) co_await sleep(accept_retry_delay);
+            continue;  // otherwise one failed accept (the client gave up already): go on serving
         }
         connections_.remove_if([](const auto& connection) { return connection->task->done(); });
         auto connection = std::make_unique<Connection>(std::move(*peer));

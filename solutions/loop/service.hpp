@@ -28,6 +28,7 @@
 // Declaration order: the platform, then the loop, then the service; destroy in reverse.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -106,6 +107,10 @@ class Service {
     void stop();
 
     std::size_t connections_accepted() const { return accepted_; }
+    // Accepts that failed. When one fails for want of file descriptors or memory, serve() waits
+    // accept_retry_delay before it tries again, rather than spinning until a connection closes.
+    std::size_t failed_accepts() const { return failed_accepts_; }
+    static constexpr Duration accept_retry_delay = std::chrono::milliseconds(100);
     // Connection tasks that have not ended yet.
     std::size_t open_connections() const;
     // What ended connection tasks with an exception (a starter stub, say), for test messages: the
@@ -140,6 +145,7 @@ class Service {
     asio::ip::tcp::endpoint endpoint_;
     std::list<std::unique_ptr<Connection>> connections_;  // stable addresses for the tasks
     std::size_t accepted_ = 0;
+    std::size_t failed_accepts_ = 0;
     std::vector<std::string> errors_;  // at most kept_connection_errors
     std::size_t error_count_ = 0;
     void note_connection_error(std::string what);

@@ -13,6 +13,7 @@
 
 #include "asio_platform.hpp"
 #include "looplab_catch.hpp"
+#include "os.hpp"
 #include "service_test_helpers.hpp"
 #include "stress_helpers.hpp"
 
@@ -89,6 +90,25 @@ looplab::Task<Replies> trickle(asio::io_context::executor_type executor, tcp::en
         buffer.erase(0, end);
     }
     co_return got;
+}
+
+// Writes `request` on a connected socket, then reads `replies` lines.
+looplab::Task<Replies> ask(tcp::socket& socket, std::string request, int replies) {
+    co_await asio::async_write(socket, asio::buffer(request), looplab::use_task);
+    Replies got;
+    std::string buffer;
+    for (int i = 0; i < replies; ++i) {
+        const std::size_t end = co_await asio::async_read_until(socket, asio::dynamic_buffer(buffer), '\n',
+                                                                looplab::use_task);
+        got.push_back(buffer.substr(0, end - 1));
+        buffer.erase(0, end);
+    }
+    co_return got;
+}
+
+// Gives the loop `count` turns.
+looplab::Task<void> turns(int count) {
+    for (int i = 0; i < count; ++i) co_await looplab::yield_now();
 }
 
 std::size_t open_file_descriptors() {
@@ -239,5 +259,36 @@ TEST_CASE("thousands of clients that connect and reset leave no connection, sock
     INFO("connection errors: " << service.connection_error_count() << ", kept: " << service.connection_errors().size()
          << ", first: " << first_of(service.connection_errors()));
     REQUIRE(service.connection_errors().size() <= looplab::Service::kept_connection_errors);
+    REQUIRE(stop_and_wait(loop, service, server));
+}
+
+TEST_CASE("a server out of file descriptors pauses before it accepts again, then serves the client that waited",
+          "[hostile]") {
+    looplab::AsioPlatform platform;
+    looplab::EventLoop loop(platform);
+    looplab::Service service(platform, small_tables());
+    looplab::Task<void> server = looplab::create_task(service.serve(), "server");
+    tcp::socket client(platform.get_executor());
+    client.open(tcp::v4());  // while descriptors are left: connecting needs no new one
+    looplab::os::FileDescriptorsTaken taken;
+    REQUIRE(taken.taken() > 0);
+    client.connect(service.endpoint());  // the kernel completes it into the listen backlog
+
+    INFO("Every file descriptor of the process is taken, and a client waits in the backlog: each accept fails "
+         "with EMFILE. Over 200 loop turns, serve() must try once and then pause for "
+         "Service::accept_retry_delay, not retry on every turn.");
+    looplab::Task<void> spun = looplab::create_task(turns(200), "turns");
+    REQUIRE(run_until(loop, spun, server));
+    const std::size_t failed = service.failed_accepts();
+    taken.give_back();
+    INFO("accepts that failed during the 200 turns: " << failed);
+    CHECK(failed >= 1);
+    CHECK(failed <= 2);
+
+    INFO("With descriptors free again, the pause ends, the waiting client is accepted and PING gets PONG.");
+    looplab::Task<Replies> reply = looplab::create_task(ask(client, "PING\n", 1), "waiting client");
+    REQUIRE(run_until(loop, reply, server));
+    REQUIRE_FALSE(reply.exception());
+    REQUIRE(reply.result() == Replies{"PONG"});
     REQUIRE(stop_and_wait(loop, service, server));
 }
