@@ -72,6 +72,19 @@ looplab::Task<void> connect_and_reset(asio::io_context::executor_type executor, 
     socket.close();
 }
 
+// Reads `count` reply lines from a connected socket, without their '\n'.
+looplab::Task<Replies> read_lines(tcp::socket& socket, int count) {
+    Replies got;
+    std::string buffer;
+    for (int i = 0; i < count; ++i) {
+        const std::size_t end = co_await asio::async_read_until(socket, asio::dynamic_buffer(buffer), '\n',
+                                                                looplab::use_task);
+        got.push_back(buffer.substr(0, end - 1));
+        buffer.erase(0, end);
+    }
+    co_return got;
+}
+
 // Sends `bytes` one per loop turn, then reads `replies` lines.
 looplab::Task<Replies> trickle(asio::io_context::executor_type executor, tcp::endpoint server, std::string bytes,
                                int replies) {
@@ -81,29 +94,13 @@ looplab::Task<Replies> trickle(asio::io_context::executor_type executor, tcp::en
         co_await asio::async_write(socket, asio::buffer(&byte, 1), looplab::use_task);
         co_await looplab::yield_now();
     }
-    Replies got;
-    std::string buffer;
-    for (int i = 0; i < replies; ++i) {
-        const std::size_t end = co_await asio::async_read_until(socket, asio::dynamic_buffer(buffer), '\n',
-                                                                looplab::use_task);
-        got.push_back(buffer.substr(0, end - 1));
-        buffer.erase(0, end);
-    }
-    co_return got;
+    co_return co_await read_lines(socket, replies);
 }
 
 // Writes `request` on a connected socket, then reads `replies` lines.
 looplab::Task<Replies> ask(tcp::socket& socket, std::string request, int replies) {
     co_await asio::async_write(socket, asio::buffer(request), looplab::use_task);
-    Replies got;
-    std::string buffer;
-    for (int i = 0; i < replies; ++i) {
-        const std::size_t end = co_await asio::async_read_until(socket, asio::dynamic_buffer(buffer), '\n',
-                                                                looplab::use_task);
-        got.push_back(buffer.substr(0, end - 1));
-        buffer.erase(0, end);
-    }
-    co_return got;
+    co_return co_await read_lines(socket, replies);
 }
 
 // Gives the loop `count` turns.
